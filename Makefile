@@ -1,0 +1,64 @@
+# The README's two commands come first: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-browser lock lint format check migrate demo serve bench messages clean
+
+help: ## Show this list of targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: install migrate demo serve ## Install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)
+
+test: install install-browser ## Run lint, Django checks and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip uv
+
+install: $(BIN)/python ## Install the locked Python dependencies into .venv and axe-core for tests
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@if command -v npm >/dev/null; then [ -f node_modules/axe-core/axe.min.js ] || npm install --silent; \
+	else echo "npm not found: browser accessibility tests need it (apt-get install npm)"; fi
+
+install-browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lock: $(BIN)/python ## Re-resolve the pinned versions in requirements/lock.txt from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
+
+migrate: ## Apply database migrations (SQLite in the checkout unless DATABASE_URL is set)
+	$(MANAGE) migrate --noinput
+
+demo: ## Load or refresh the demo content (idempotent) and print the demo accounts
+	$(MANAGE) load_demo
+
+serve: ## Serve the site on http://127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: ## Check code style with ruff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: ## Format and fix imports with ruff
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+messages: ## Extract and compile the Dutch/English translations
+	$(MANAGE) makemessages -l en -l nl --ignore=.venv --ignore=node_modules
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: install ## Run the benchmarks named in the issues and print their figures
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv, node_modules and the local SQLite database
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from home.demo_loader import load_all
+
+
+class Command(BaseCommand):
+    help = "Builds (or updates) the demo site: pages in Dutch and English, demo accounts."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            context = load_all(self.stdout)
+        base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        self.stdout.write(self.style.SUCCESS("\nDemo content is ready."))
+        self.stdout.write(f"Site:  {base_url}/nl/   (English: {base_url}/en/)")
+        self.stdout.write(f"Admin: {base_url}/admin/")
+        if context.accounts:
+            self.stdout.write("Demo accounts (username / password):")
+            for account in context.accounts:
+                note = f"  — {account.note}" if account.note else ""
+                self.stdout.write(
+                    f"  {account.role:<28} {account.username} / {account.password}{note}"
+                )

@@ -1,0 +1,91 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Chromium comes from the Debian package (``apt-get install chromium``); Playwright's own browser
+download does not work on our machines.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run there
+# unless told that this is safe, which it is in tests (one thread drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM_PATH):
+        pytest.fail(f"Chromium not found at {CHROMIUM_PATH}: run `apt-get install -y chromium`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    browser_page = context.new_page()
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_PATH.exists():
+        pytest.fail("axe-core is missing: run `npm install` (make install does).")
+    return AXE_PATH.read_text()
+
+
+@pytest.fixture
+def assert_accessible(axe_source):
+    """Runs axe-core in the page and fails on any serious or critical violation."""
+
+    def check(browser_page, context_label=""):
+        # evaluate() is not subject to the page's Content-Security-Policy, unlike a script tag.
+        browser_page.evaluate(axe_source)
+        results = browser_page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                 'wcag22aa', 'best-practice']},
+            })"""
+        )
+        severe = [
+            violation
+            for violation in results["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        summary = "\n".join(
+            f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}x, e.g. "
+            f"{v['nodes'][0]['target']})"
+            for v in severe
+        )
+        assert not severe, f"axe-core violations on {context_label or browser_page.url}:\n{summary}"
+        return results
+
+    return check
