@@ -53,9 +53,19 @@ lint: ## Check code style with ruff
 format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-messages: ## Extract and compile the Dutch/English translations
-	$(MANAGE) makemessages -l en -l nl --ignore=.venv --ignore=node_modules
-	$(MANAGE) compilemessages --ignore=.venv
+APPS := home kennisbank events members_area
+APP ?= $(APPS)
+messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
+	@for app in $(APP); do \
+		mkdir -p $$app/locale/en/LC_MESSAGES; \
+		ln -sfn ../templates/$$app $$app/_templates; \
+		if [ $$app = home ]; then ln -sfn ../templates/includes home/_includes; \
+			ln -sfn ../cms home/_cms; for t in templates/*.html; do ln -sfn ../$$t home/_$$(basename $$t); done; fi; \
+		(cd $$app && ../$(BIN)/django-admin makemessages --symlinks -l en --no-obsolete \
+			--ignore=locale --ignore=migrations --settings=cms.settings.dev --pythonpath=..) ; \
+		rm -f $$app/_templates home/_includes home/_cms home/_*.html; \
+	done
+	$(BIN)/django-admin compilemessages --ignore=.venv --ignore=node_modules --settings=cms.settings.dev --pythonpath=.
 
 bench: install ## Run the benchmarks named in the issues and print their figures
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python -m tests.bench.run $(BENCH_ARGS)

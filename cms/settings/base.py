@@ -133,7 +133,7 @@ LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own translations in <app>/locale (see `make messages`).
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
