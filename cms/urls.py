@@ -17,7 +17,13 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only images are served from MEDIA_ROOT; documents always go through Wagtail's serve view,
+    # which checks collection privacy. Production web servers must follow the same rule.
+    for public_media_folder in ("images/", "original_images/"):
+        urlpatterns += static(
+            settings.MEDIA_URL + public_media_folder,
+            document_root=settings.MEDIA_ROOT / public_media_folder,
+        )
 
 # Language-prefixed URLs (/nl/..., /en/...); app views come before Wagtail's catch-all.
 urlpatterns += i18n_patterns(

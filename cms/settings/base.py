@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "kennisbank",
+    "kennisbank.search",
     "events",
     "members_area",
     "wagtail_localize",

@@ -1,0 +1,1 @@
+"""Models of the search service (index entries, synonyms, search statistics)."""
