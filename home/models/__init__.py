@@ -1,0 +1,25 @@
+"""Public pages, shared building blocks and site-wide settings.
+
+Split into modules by concern; everything is re-exported here so ``from home.models import X``
+keeps working for every app.
+"""
+
+from .base import BasePage, HomePage, ListingMixin, SiteSettings, SocialMetadataMixin, Theme
+from .content import ContentPage
+from .directory import StadsdorpIndexPage, StadsdorpPage
+from .forms import FormField, FormPage, FormSubmissionToken
+
+__all__ = [
+    "BasePage",
+    "ContentPage",
+    "FormField",
+    "FormPage",
+    "FormSubmissionToken",
+    "HomePage",
+    "ListingMixin",
+    "SiteSettings",
+    "SocialMetadataMixin",
+    "StadsdorpIndexPage",
+    "StadsdorpPage",
+    "Theme",
+]

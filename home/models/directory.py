@@ -1,0 +1,170 @@
+"""The directory of stadsdorpen: an index page with a theme filter and one page per stadsdorp."""
+
+from modelcluster.fields import ParentalManyToManyField
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from .base import BasePage, Theme
+
+
+class StadsdorpIndexPage(BasePage):
+    """Lists the stadsdorpen below it; visitors can filter them by theme (``?thema=<slug>``)."""
+
+    introduction = RichTextField(
+        _("introductie"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Korte uitleg boven de lijst met stadsdorpen."),
+    )
+
+    content_panels = [*BasePage.content_panels, FieldPanel("introduction")]
+    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage", "home.ContentPage"]
+    subpage_types = ["home.StadsdorpPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("overzicht van stadsdorpen")
+        verbose_name_plural = _("overzichten van stadsdorpen")
+
+    def get_context(self, request, *args, **kwargs):
+        from home.directory import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory_context(self, request))
+        return context
+
+
+class StadsdorpPage(BasePage):
+    """One stadsdorp of the network. Other apps link to it (e.g. a binnenbuurt's stadsdorp)."""
+
+    short_description = models.TextField(
+        _("korte omschrijving"),
+        max_length=400,
+        help_text=_("Eén tot drie zinnen: wie zijn jullie en wat doen jullie? Zichtbaar in de lijst."),
+    )
+    area = models.CharField(
+        _("buurt of gebied"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: 'Watergraafsmeer, tussen de Ringdijk en het Park Frankendael'."),
+    )
+    area_description = RichTextField(
+        _("over de buurt"),
+        blank=True,
+        features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("Beschrijving van het gebied en de bewoners; mag langer zijn."),
+    )
+    binnenbuurten_count = models.PositiveSmallIntegerField(
+        _("aantal binnenbuurten"),
+        default=0,
+        validators=[MaxValueValidator(500)],
+        help_text=_("Hoeveel binnenbuurten (kleine groepjes buren) heeft dit stadsdorp?"),
+    )
+    themes = ParentalManyToManyField(
+        Theme,
+        blank=True,
+        related_name="stadsdorpen",
+        verbose_name=_("thema's"),
+        help_text=_("Op welke thema's organiseert dit stadsdorp activiteiten?"),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("afbeelding"),
+    )
+    contact_name = models.CharField(_("naam contactpersoon"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("e-mailadres"), blank=True)
+    contact_phone = models.CharField(
+        _("telefoonnummer"),
+        max_length=40,
+        blank=True,
+        help_text=_("Zoals u het zou opschrijven, bijvoorbeeld 020 123 45 67."),
+    )
+    website = models.URLField(_("eigen website"), blank=True)
+    address = models.CharField(
+        _("adres of ontmoetingsplek"),
+        max_length=255,
+        blank=True,
+        help_text=_("Waar het stadsdorp vaak samenkomt, bijvoorbeeld een buurthuis."),
+    )
+    latitude = models.DecimalField(
+        _("breedtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Optioneel, voor een kaart. Bijvoorbeeld 52.360000."),
+    )
+    longitude = models.DecimalField(
+        _("lengtegraad"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Optioneel, voor een kaart. Bijvoorbeeld 4.920000."),
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("short_description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("area"),
+                FieldPanel("area_description"),
+                FieldPanel("binnenbuurten_count"),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("image"),
+            ],
+            heading=_("Het stadsdorp"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+                FieldPanel("website"),
+            ],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Locatie"),
+        ),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("short_description"),
+        index.SearchField("area"),
+        index.SearchField("area_description"),
+        index.AutocompleteField("title"),
+    ]
+
+    parent_page_types = ["home.StadsdorpIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("stadsdorp")
+        verbose_name_plural = _("stadsdorpen")
+
+    @property
+    def summary(self):
+        return self.listing_summary or self.short_description
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
