@@ -1,0 +1,134 @@
+"""The anonymous full-page cache: fast for visitors, never shared with or from a logged-in user."""
+
+import pytest
+
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import override_settings
+
+from wagtail.models import PageViewRestriction
+
+from home.models import HomePage, SiteSettings
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enable_page_cache")]
+
+
+@pytest.fixture
+def enable_page_cache(db):
+    # Site settings are created on first read; that write would invalidate the first page stored.
+    SiteSettings.load()
+    cache.clear()
+    with override_settings(PAGE_CACHE_ENABLED=True, PAGE_CACHE_SECONDS=300):
+        yield
+    cache.clear()
+
+
+@pytest.fixture
+def private_page(home_page):
+    page = home_page.add_child(instance=HomePage(title="Alleen voor leden", slug="leden"))
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    return page
+
+
+@pytest.fixture
+def member(db):
+    return User.objects.create_user("lid", "lid@example.org", "een-lang-wachtwoord")
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, home_page):
+    first = client.get("/nl/")
+    second = client.get("/nl/")
+    assert first.status_code == second.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_publishing_a_change_invalidates_the_cached_page(client, home_page):
+    client.get("/nl/")
+    home_page.title = "Nieuwe titel van het netwerk"
+    home_page.save_revision().publish()
+    response = client.get("/nl/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Nieuwe titel van het netwerk" in response.content.decode()
+
+
+def test_unpublishing_invalidates_the_cached_page(client, home_page):
+    child = home_page.add_child(instance=HomePage(title="Tijdelijk", slug="tijdelijk"))
+    assert client.get("/nl/tijdelijk/").status_code == 200
+    assert client.get("/nl/tijdelijk/")["X-Page-Cache"] == "hit"
+    child.unpublish()
+    assert client.get("/nl/tijdelijk/").status_code == 404
+
+
+def test_a_members_private_page_is_never_served_to_an_anonymous_visitor(
+    client, private_page, member
+):
+    client.force_login(member)
+    member_response = client.get("/nl/leden/")
+    assert member_response.status_code == 200
+    assert "X-Page-Cache" not in member_response
+    client.logout()
+    anonymous_response = client.get("/nl/leden/")
+    assert anonymous_response.status_code == 302
+    assert "Alleen voor leden" not in anonymous_response.content.decode()
+
+
+def test_a_logged_in_visitor_never_gets_the_anonymous_copy(client, home_page, member):
+    client.get("/nl/")
+    assert client.get("/nl/")["X-Page-Cache"] == "hit"
+    client.force_login(member)
+    response = client.get("/nl/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+
+
+def test_a_group_restricted_page_is_never_stored(client, home_page, member):
+    group = Group.objects.create(name="Binnenbuurt A")
+    member.groups.add(group)
+    page = home_page.add_child(instance=HomePage(title="Buurt A", slug="buurt-a"))
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    client.force_login(member)
+    assert client.get("/nl/buurt-a/").status_code == 200
+    client.logout()
+    assert client.get("/nl/buurt-a/").status_code == 302
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(client, home_page):
+    page = home_page.add_child(instance=HomePage(title="Met wachtwoord", slug="wachtwoord"))
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="geheim-woord"
+    )
+    first = client.get("/nl/wachtwoord/")
+    assert first.status_code == 200
+    assert "csrftoken" in first.cookies
+    client.cookies.clear()
+    assert "X-Page-Cache" not in client.get("/nl/wachtwoord/")
+
+
+def test_requests_with_other_cookies_bypass_the_cache(client, home_page):
+    client.get("/nl/")
+    client.cookies["messages"] = "something"
+    assert "X-Page-Cache" not in client.get("/nl/")
+
+
+def test_the_text_size_choice_is_part_of_the_key(client, home_page):
+    client.get("/nl/")
+    client.cookies["tekstgrootte"] = "groot"
+    assert client.get("/nl/")["X-Page-Cache"] == "miss"
+    assert client.get("/nl/")["X-Page-Cache"] == "hit"
+
+
+def test_search_requests_reach_the_view_every_time(client, home_page):
+    client.get("/nl/?q=buurt")
+    assert "X-Page-Cache" not in client.get("/nl/?q=buurt")
+
+
+def test_disabled_cache_stores_nothing(client, home_page):
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        client.get("/nl/")
+        assert "X-Page-Cache" not in client.get("/nl/")
