@@ -1,1 +1,823 @@
-"""Models of this app are added by its issue."""
+"""Kennisbank page types: the index, the item types (verslag, stappenplan, publicatie, artikel),
+the glossary, and the "was this helpful?" votes.
+
+All item types inherit from the concrete ``KennisbankItemPage`` (multi-table inheritance) so that
+listings, facets and feeds query a single table. See
+https://docs.wagtail.org/en/stable/topics/pages.html
+"""
+
+import datetime
+import logging
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from home.models import BasePage
+from home.privacy import visible_pages
+
+from . import blocks as kb_blocks
+from .blocks import anchor_for
+
+logger = logging.getLogger(__name__)
+
+#: GET parameters that turn the index page into a search results page.
+SEARCH_PARAMETERS = ("q", "type", "theme", "tag", "year", "audience", "sort", "page")
+
+
+class Kind(models.TextChoices):
+    VERSLAG = "verslag", _("Verslag")
+    STAPPENPLAN = "stappenplan", _("Stappenplan")
+    PUBLICATIE = "publicatie", _("Publicatie")
+    ARTIKEL = "artikel", _("Artikel")
+
+
+class Audience(models.TextChoices):
+    INITIATIEFNEMERS = "initiatiefnemers", _("Initiatiefnemers")
+    COORDINATOREN = "coordinatoren", _("Coördinatoren")
+    PROFESSIONALS = "professionals", _("Professionals")
+    IEDEREEN = "iedereen", _("Iedereen")
+
+
+ITEM_TYPES = [
+    "kennisbank.VerslagPage",
+    "kennisbank.StappenplanPage",
+    "kennisbank.PublicatiePage",
+    "kennisbank.ArtikelPage",
+]
+
+
+# --- Index -----------------------------------------------------------------------------------
+
+
+class KennisbankIndexPage(BasePage):
+    """The front door of the kennisbank: search box, featured guides, newest items, themes."""
+
+    introduction = RichTextField(
+        _("introductie"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Een korte uitleg wat bezoekers in de kennisbank vinden."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        InlinePanel(
+            "featured_items",
+            label=_("Uitgelichte items"),
+            heading=_("Uitgelicht"),
+            help_text=_("Kies de stappenplannen en artikelen die bovenaan moeten staan."),
+            max_num=6,
+        ),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = [*ITEM_TYPES, "kennisbank.GlossaryPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("kennisbank")
+        verbose_name_plural = _("kennisbanken")
+
+    def serve(self, request, *args, **kwargs):
+        if any(parameter in request.GET for parameter in SEARCH_PARAMETERS):
+            try:
+                from kennisbank.search.views import results_response
+            except ImportError:  # the search app is built separately; the index works without it
+                results_response = None
+            if results_response is not None:
+                return results_response(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def items(self, user):
+        """Items below this index that the user may see."""
+        return visible_pages(
+            KennisbankItemPage.objects.descendant_of(self).filter(locale_id=self.locale_id), user
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from .listings import latest_items
+
+        context = super().get_context(request, *args, **kwargs)
+        visible = self.items(request.user)
+        featured_ids = [item.page_id for item in self.featured_items.all()]
+        featured = {page.pk: page for page in visible.filter(pk__in=featured_ids)}
+        context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
+        context["latest"] = latest_items(request.user, self.locale, limit=6, parent=self)
+        context["themes"] = theme_counts(self.locale, visible)
+        kind_counts = dict(
+            visible.order_by()
+            .values_list("kind")
+            .annotate(count=Count("pk"))
+            .values_list("kind", "count")
+        )
+        context["kinds"] = [
+            {"value": value, "label": label, "count": kind_counts[value]}
+            for value, label in Kind.choices
+            if kind_counts.get(value)
+        ]
+        context["audiences"] = Audience.choices
+        context["glossary"] = (
+            GlossaryPage.objects.child_of(self).live().filter(locale_id=self.locale_id).first()
+        )
+        return context
+
+
+def theme_counts(locale, visible_items):
+    """The themes of a locale with the number of visible items per theme, in one query."""
+    from home.models import Theme
+
+    return (
+        Theme.objects.filter(locale=locale)
+        .annotate(
+            item_count=Count(
+                "kennisbank_items",
+                filter=Q(kennisbank_items__in=visible_items.values("pk")),
+                distinct=True,
+            )
+        )
+        .order_by("name")
+    )
+
+
+class KennisbankFeaturedItem(Orderable):
+    index_page = ParentalKey(
+        KennisbankIndexPage, on_delete=models.CASCADE, related_name="featured_items"
+    )
+    page = models.ForeignKey(
+        "kennisbank.KennisbankItemPage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+
+    panels = [PageChooserPanel("page", page_type=ITEM_TYPES)]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("uitgelicht item")
+        verbose_name_plural = _("uitgelichte items")
+
+
+# --- Items -----------------------------------------------------------------------------------
+
+
+class KennisbankItemTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "kennisbank.KennisbankItemPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class KennisbankItemPage(BasePage):
+    """Concrete base of every kennisbank item, so facets and listings query one table."""
+
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=Kind.choices, editable=False, db_index=True
+    )
+    publication_date = models.DateField(
+        _("publicatiedatum"),
+        default=datetime.date.today,
+        db_index=True,
+        help_text=_(
+            "De datum waarop dit stuk verscheen; bij een verslag de datum van het verslag."
+        ),
+    )
+    audience = models.CharField(
+        _("voor wie"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.IEDEREEN,
+        help_text=_("Voor wie is dit vooral bedoeld?"),
+    )
+    themes = ParentalManyToManyField(
+        "home.Theme",
+        blank=True,
+        related_name="kennisbank_items",
+        verbose_name=_("thema's"),
+        help_text=_("Kies één of meer thema's van het netwerk."),
+    )
+    tags = ClusterTaggableManager(
+        through=KennisbankItemTag,
+        blank=True,
+        verbose_name=_("trefwoorden"),
+        help_text=_("Losse trefwoorden, gescheiden door komma's, bijvoorbeeld: flyer, subsidie."),
+    )
+    summary_text = models.TextField(
+        _("samenvatting"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Waar gaat dit over? Twee tot vier zinnen in gewone taal."),
+    )
+    content_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kennisbank_items_owned",
+        verbose_name=_("eigenaar"),
+        help_text=_("Wie is inhoudelijk verantwoordelijk en controleert of dit nog klopt?"),
+    )
+    last_reviewed = models.DateField(
+        _("laatst gecontroleerd"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer is de inhoud voor het laatst nagekeken? Leeg: nog nooit."),
+    )
+    import_source = models.CharField(
+        _("importbron"),
+        max_length=500,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("Het bestand waaruit deze pagina is geïmporteerd."),
+    )
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Subclasses set this; the base page itself is never created.
+    item_kind = None
+    is_creatable = False
+
+    metadata_panels = [
+        FieldRowPanel([FieldPanel("publication_date"), FieldPanel("audience")]),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+    ]
+    review_panels = [
+        MultiFieldPanel(
+            [FieldPanel("content_owner"), FieldPanel("last_reviewed")],
+            heading=_("Eigenaar en controle"),
+        )
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary_text"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+        index.FilterField("audience"),
+        index.FilterField("publication_date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["kennisbank.KennisbankIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("kennisbank-item")
+        verbose_name_plural = _("kennisbank-items")
+        ordering = ["-publication_date"]
+
+    @classmethod
+    def build_edit_handler(cls, content_panels):
+        """Tabs shared by all item types: content, classification, review, promotion."""
+        return TabbedInterface(
+            [
+                ObjectList(content_panels, heading=_("Inhoud")),
+                ObjectList(cls.metadata_panels, heading=_("Indeling")),
+                ObjectList(cls.review_panels, heading=_("Beheer")),
+                ObjectList(cls.promote_panels, heading=_("Promoten")),
+                ObjectList(cls.settings_panels, heading=_("Instellingen")),
+            ]
+        )
+
+    def save(self, *args, **kwargs):
+        if self.item_kind:
+            self.kind = self.item_kind
+        return super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        if self.item_kind:
+            self.kind = self.item_kind
+        return super().full_clean(*args, **kwargs)
+
+    @property
+    def summary(self):
+        return self.summary_text or super().summary
+
+    @property
+    def kind_label(self):
+        return Kind(self.kind).label if self.kind else ""
+
+    def get_search_text(self) -> list[str]:
+        """The text parts a search engine should index for this item (subclasses extend)."""
+        parts = [self.title, self.summary_text, self.listing_summary, self.search_description]
+        return [part for part in parts if part]
+
+    @staticmethod
+    def streamfield_text(page, field_name):
+        field = page._meta.get_field(field_name)
+        return [text for text in field.get_searchable_content(getattr(page, field_name)) if text]
+
+    def related_items(self, user, limit=4):
+        """Visible items in the same locale sharing themes or tags, most overlap first.
+
+        Three queries whatever the size of the kennisbank: theme ids, tag ids, the ranked items
+        (plus the restriction lookup of ``visible_pages``).
+        """
+        theme_ids = list(self.themes.values_list("pk", flat=True))
+        tag_ids = list(self.tags.values_list("pk", flat=True))
+        if not theme_ids and not tag_ids:
+            return []
+        candidates = (
+            KennisbankItemPage.objects.filter(locale_id=self.locale_id)
+            .exclude(pk=self.pk)
+            .filter(Q(themes__in=theme_ids) | Q(tagged_items__tag_id__in=tag_ids))
+            .values("pk")
+        )
+        ranked = (
+            visible_pages(KennisbankItemPage.objects.filter(pk__in=candidates), user)
+            .annotate(
+                shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True),
+                shared_tags=Count(
+                    "tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True
+                ),
+            )
+            .order_by("-shared_tags", "-shared_themes", "-publication_date", "pk")
+        )
+        return list(ranked[:limit])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_items"] = self.related_items(request.user)
+        context["item_themes"] = list(self.themes.all())
+        context["item_tags"] = list(self.tags.all())
+        context["index_page"] = self.get_parent()
+        if self.accepts_votes:
+            from .votes import has_voted
+
+            context["has_voted"] = has_voted(request, self)
+        return context
+
+    #: Guides and articles ask "was this helpful?".
+    accepts_votes = False
+
+
+class VerslagPage(KennisbankItemPage):
+    """A meeting report."""
+
+    meeting_date = models.DateField(_("datum van de bijeenkomst"), null=True, blank=True)
+    place = models.CharField(_("plaats"), max_length=200, blank=True)
+    organiser = models.CharField(
+        _("organisator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wie organiseerde de bijeenkomst?"),
+    )
+    participating_stadsdorpen = ParentalManyToManyField(
+        "home.StadsdorpPage",
+        blank=True,
+        related_name="kennisbank_reports",
+        verbose_name=_("deelnemende stadsdorpen"),
+        help_text=_("Stadsdorpen met een eigen pagina op deze website."),
+    )
+    participants = models.TextField(
+        _("andere deelnemers"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Deelnemers zonder eigen pagina op deze website, gescheiden door komma's."),
+    )
+    body = StreamField(
+        [
+            ("text", kb_blocks.TextSectionBlock()),
+            ("experience", kb_blocks.ExperienceBlock()),
+            ("action_points", kb_blocks.ActionPointsBlock()),
+        ],
+        blank=True,
+        verbose_name=_("verslag"),
+        help_text=_(
+            "Bespreek per onderdeel: besproken onderwerpen, ervaringen per stadsdorp, "
+            "conclusies en actiepunten."
+        ),
+    )
+    attachments = StreamField(
+        [("document", kb_blocks.DocumentBlock())],
+        blank=True,
+        verbose_name=_("bijlagen"),
+    )
+
+    item_kind = Kind.VERSLAG
+    is_creatable = True
+    template = "kennisbank/verslag_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("meeting_date"), FieldPanel("place")]),
+                FieldPanel("organiser"),
+                FieldPanel("participating_stadsdorpen", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("participants"),
+            ],
+            heading=_("Over de bijeenkomst"),
+        ),
+        FieldPanel("summary_text"),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    search_fields = [
+        *KennisbankItemPage.search_fields,
+        index.SearchField("body"),
+        index.SearchField("place"),
+        index.SearchField("organiser"),
+        index.SearchField("participants"),
+    ]
+
+    class Meta:
+        verbose_name = _("verslag")
+        verbose_name_plural = _("verslagen")
+
+    def get_search_text(self):
+        return [
+            *super().get_search_text(),
+            *[part for part in (self.place, self.organiser, self.participants) if part],
+            *self.streamfield_text(self, "body"),
+        ]
+
+    @property
+    def participant_list(self):
+        return [
+            name.strip()
+            for line in self.participants.splitlines()
+            for name in line.split(",")
+            if name.strip()
+        ]
+
+    def set_imported_body(self, paragraphs):
+        self.body = kb_blocks.paragraphs_to_stream(paragraphs)
+
+
+class StappenplanPage(KennisbankItemPage):
+    """A step-by-step guide with optional phases, numbered steps and a print version."""
+
+    introduction = RichTextField(
+        _("inleiding"),
+        blank=True,
+        features=kb_blocks.TEXT_FEATURES,
+        help_text=_("Voor wie is dit stappenplan en wat heb je aan het eind bereikt?"),
+    )
+    steps = StreamField(
+        [("phase", kb_blocks.PhaseBlock()), ("step", kb_blocks.StepBlock())],
+        blank=True,
+        verbose_name=_("stappen"),
+        help_text=_(
+            "Losse stappen, of fasen met elk hun eigen stappen. De nummering gaat vanzelf."
+        ),
+    )
+    preconditions = RichTextField(
+        _("randvoorwaarden"),
+        blank=True,
+        features=kb_blocks.TEXT_FEATURES,
+        help_text=_("Wat moet er geregeld zijn om te slagen? Verschijnt na de stappen."),
+    )
+
+    item_kind = Kind.STAPPENPLAN
+    is_creatable = True
+    accepts_votes = True
+    template = "kennisbank/stappenplan_page.html"
+    print_template = "kennisbank/stappenplan_page_print.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary_text"),
+        FieldPanel("introduction"),
+        FieldPanel("steps"),
+        FieldPanel("preconditions"),
+    ]
+    search_fields = [
+        *KennisbankItemPage.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("steps"),
+        index.SearchField("preconditions"),
+    ]
+
+    class Meta:
+        verbose_name = _("stappenplan")
+        verbose_name_plural = _("stappenplannen")
+
+    def get_search_text(self):
+        parts = super().get_search_text()
+        parts += [self.introduction, *self.streamfield_text(self, "steps"), self.preconditions]
+        return [part for part in parts if part]
+
+    def get_template(self, request, *args, **kwargs):
+        if request.GET.get("print") == "1":
+            return self.print_template
+        return super().get_template(request, *args, **kwargs)
+
+    @cached_property
+    def outline(self):
+        """Phases and steps with continuous step numbers and anchors, for the ToC and the body."""
+        outline = []
+        loose_steps = None
+        number = 0
+
+        def step_entry(value):
+            nonlocal number
+            number += 1
+            return {
+                "number": number,
+                "title": value["title"],
+                "anchor": anchor_for("stap", number, value["title"]),
+                "value": value,
+            }
+
+        for phase_number, block in enumerate(self.steps, start=1):
+            if block.block_type == "phase":
+                loose_steps = None
+                outline.append(
+                    {
+                        "is_phase": True,
+                        "title": block.value["title"],
+                        "anchor": anchor_for("fase", phase_number, block.value["title"]),
+                        "description": block.value["description"],
+                        "steps": [step_entry(step) for step in block.value["steps"]],
+                    }
+                )
+            else:
+                if loose_steps is None:
+                    loose_steps = {"is_phase": False, "steps": []}
+                    outline.append(loose_steps)
+                loose_steps["steps"].append(step_entry(block.value))
+        return outline
+
+    def set_imported_body(self, paragraphs):
+        from django.utils.html import escape
+
+        self.introduction = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p.strip())
+
+
+class PublicatiePage(KennisbankItemPage):
+    """A research report or other document; the file's text is extracted for search."""
+
+    key_findings = StreamField(
+        [("finding", kb_blocks.FindingBlock())],
+        blank=True,
+        verbose_name=_("belangrijkste bevindingen"),
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bestand"),
+        help_text=_("De publicatie zelf: PDF, Word (DOCX) of OpenDocument (ODT)."),
+    )
+    body = StreamField(
+        [("text", kb_blocks.TextSectionBlock())],
+        blank=True,
+        verbose_name=_("toelichting"),
+    )
+    document_text = models.TextField(
+        _("tekst uit het bestand"),
+        blank=True,
+        editable=False,
+        help_text=_("Automatisch uit het bestand gehaald, zodat de zoekfunctie erin kan zoeken."),
+    )
+    document_text_source = models.CharField(max_length=200, blank=True, editable=False)
+
+    item_kind = Kind.PUBLICATIE
+    is_creatable = True
+    template = "kennisbank/publicatie_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary_text"),
+        FieldPanel("document"),
+        FieldPanel("key_findings"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *KennisbankItemPage.search_fields,
+        index.SearchField("key_findings"),
+        index.SearchField("body"),
+        index.SearchField("document_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("publicatie")
+        verbose_name_plural = _("publicaties")
+
+    def get_search_text(self):
+        return [
+            *super().get_search_text(),
+            *self.streamfield_text(self, "key_findings"),
+            *self.streamfield_text(self, "body"),
+            *([self.document_text] if self.document_text else []),
+        ]
+
+    def refresh_document_text(self):
+        """Extract the document's text when the document changed; never fails the save."""
+        from .extraction import extract_document_text
+
+        document = self.document
+        if document is None:
+            self.document_text = ""
+            self.document_text_source = ""
+            return
+        source = f"{document.pk}:{document.file_hash or document.file.name}"
+        if source == self.document_text_source:
+            return
+        self.document_text = extract_document_text(document)
+        self.document_text_source = source
+
+    def full_clean(self, *args, **kwargs):
+        self.refresh_document_text()
+        return super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.refresh_document_text()
+        return super().save(*args, **kwargs)
+
+    def set_imported_body(self, paragraphs):
+        self.body = kb_blocks.paragraphs_to_stream(paragraphs)
+
+
+class ArtikelPage(KennisbankItemPage):
+    """Tips and background."""
+
+    introduction = models.TextField(
+        _("intro"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Eén alinea die uitnodigt om verder te lezen."),
+    )
+    body = StreamField(
+        [("text", kb_blocks.TextSectionBlock()), ("tip", kb_blocks.TipBlock())],
+        blank=True,
+        verbose_name=_("tekst"),
+    )
+
+    item_kind = Kind.ARTIKEL
+    is_creatable = True
+    accepts_votes = True
+    template = "kennisbank/artikel_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary_text"),
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *KennisbankItemPage.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("artikel")
+        verbose_name_plural = _("artikelen")
+
+    def get_search_text(self):
+        parts = [*super().get_search_text(), self.introduction]
+        return [part for part in parts if part] + self.streamfield_text(self, "body")
+
+    def set_imported_body(self, paragraphs):
+        self.body = kb_blocks.paragraphs_to_stream(paragraphs)
+
+
+for _item_model in (VerslagPage, StappenplanPage, PublicatiePage, ArtikelPage):
+    _item_model.edit_handler = KennisbankItemPage.build_edit_handler(_item_model.content_panels)
+
+ITEM_MODELS = {
+    Kind.VERSLAG: VerslagPage,
+    Kind.STAPPENPLAN: StappenplanPage,
+    Kind.PUBLICATIE: PublicatiePage,
+    Kind.ARTIKEL: ArtikelPage,
+}
+
+
+# --- Votes -----------------------------------------------------------------------------------
+
+
+class HelpfulVote(models.Model):
+    """One anonymous answer to "was this helpful?"; one per browser per page (signed cookie)."""
+
+    page = models.ForeignKey(
+        KennisbankItemPage, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    helpful = models.BooleanField(_("nuttig"))
+    created_at = models.DateTimeField(_("gegeven op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stem 'was dit nuttig?'")
+        verbose_name_plural = _("stemmen 'was dit nuttig?'")
+        indexes = [models.Index(fields=["page", "helpful"])]
+
+    @classmethod
+    def counts_for(cls, page):
+        return cls.objects.filter(page=page).aggregate(
+            yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+        )
+
+
+# --- Glossary --------------------------------------------------------------------------------
+
+
+class GlossaryTerm(TranslatableMixin, index.Indexed, ClusterableModel):
+    """A term of the network's vocabulary (stadsdorp, binnenbuurt, ...) with its definition."""
+
+    term = models.CharField(_("begrip"), max_length=120)
+    slug = models.SlugField(
+        _("korte naam in de URL"),
+        max_length=120,
+        help_text=_("Wordt het anker op de begrippenlijst, bijvoorbeeld 'binnenbuurt'."),
+    )
+    definition = RichTextField(
+        _("betekenis"), features=["bold", "italic", "link"], help_text=_("Uitleg in gewone taal.")
+    )
+    related_terms = models.ManyToManyField(
+        "self", blank=True, verbose_name=_("zie ook"), help_text=_("Begrippen die erbij horen.")
+    )
+
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("slug"),
+        FieldPanel("definition"),
+        FieldPanel("related_terms"),
+    ]
+    search_fields = [
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("definition"),
+        index.FilterField("locale_id"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("begrip")
+        verbose_name_plural = _("begrippen")
+        ordering = ["term"]
+        unique_together = [("translation_key", "locale"), ("slug", "locale")]
+
+    def __str__(self):
+        return self.term
+
+    @property
+    def letter(self):
+        first = (self.term[:1] or "#").upper()
+        return first if first.isalpha() else "#"
+
+
+class GlossaryPage(BasePage):
+    """The A-Z list of glossary terms of this page's language."""
+
+    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    parent_page_types = ["kennisbank.KennisbankIndexPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "kennisbank/glossary_page.html"
+
+    class Meta:
+        verbose_name = _("begrippenlijst")
+        verbose_name_plural = _("begrippenlijsten")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).prefetch_related(
+            "related_terms"
+        )
+        groups = {}
+        for term in sorted(terms, key=lambda term: term.term.casefold()):
+            groups.setdefault(term.letter, []).append(term)
+        context["letter_groups"] = list(groups.items())
+        context["alphabet"] = [
+            (letter, letter in groups) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        ]
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        # Old links to /begrippen/?term=x land on the anchor.
+        term = request.GET.get("term", "")
+        if term and term.replace("-", "").isalnum():
+            return HttpResponseRedirect(f"{self.get_url(request)}#begrip-{term}")
+        return super().serve(request, *args, **kwargs)
