@@ -42,7 +42,7 @@ migrate: ## Apply database migrations (SQLite in the checkout unless DATABASE_UR
 	$(MANAGE) migrate --noinput
 
 demo: ## Load or refresh the demo content (idempotent) and print the demo accounts
-	$(MANAGE) load_demo
+	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo
 
 serve: ## Serve the site on http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
