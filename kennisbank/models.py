@@ -457,6 +457,18 @@ class VerslagPage(KennisbankItemPage):
             *self.streamfield_text(self, "body"),
         ]
 
+    def get_context(self, request, *args, **kwargs):
+        from home.models import StadsdorpPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["stadsdorpen"] = visible_pages(
+            StadsdorpPage.objects.filter(
+                pk__in=self.participating_stadsdorpen.values_list("pk", flat=True)
+            ),
+            request.user,
+        ).order_by("title")
+        return context
+
     @property
     def participant_list(self):
         return [
@@ -698,6 +710,17 @@ class ArtikelPage(KennisbankItemPage):
     def get_search_text(self):
         parts = [*super().get_search_text(), self.introduction]
         return [part for part in parts if part] + self.streamfield_text(self, "body")
+
+    @property
+    def numbered_body(self):
+        """(block, tip number or None) pairs: tips are numbered in reading order."""
+        number = 0
+        for block in self.body:
+            if block.block_type == "tip":
+                number += 1
+                yield block, number
+            else:
+                yield block, None
 
     def set_imported_body(self, paragraphs):
         self.body = kb_blocks.paragraphs_to_stream(paragraphs)
