@@ -20,7 +20,9 @@ test: install install-browser ## Run lint, Django checks and the whole test suit
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	@# The browser tests share one demo site for their whole session, so they run on their own.
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -34,6 +34,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+# The browser tests run in a pytest session of their own (`make test` runs them after the rest):
+# the demo site is loaded ONCE and kept for the whole session, instead of being flushed and
+# rebuilt around every test by pytest-django's transactional_db. Tests must therefore not depend
+# on each other's writes (use unique names and e-mail addresses).
+@pytest.fixture(scope="session")
+def demo_site(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def transactional_db(demo_site, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def db(transactional_db):
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM_PATH):
