@@ -1,1 +1,479 @@
-"""Models of this app are added by its issue."""
+"""The member area: binnenbuurten, member profiles and the pages only members may see.
+
+Privacy is Wagtail's own: the member home carries a LOGIN view restriction and every binnenbuurt
+section a GROUPS restriction for its members and contact persons; documents sit in a collection with
+the same restriction. See https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from modelcluster.fields import ParentalKey
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Collection, Orderable, Page
+from wagtail.search import index
+
+from home.models import BasePage
+
+LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+
+
+class StadsdorpMemberSettings(models.Model):
+    """Member-area switches of one stadsdorp.
+
+    Kept in its own small model (keyed by the stadsdorp page) so that the home app's page model
+    stays about public content, and so that moderators can switch approval on without touching
+    the stadsdorp's page (and its publishing workflow).
+    """
+
+    stadsdorp = models.OneToOneField(
+        "home.StadsdorpPage",
+        on_delete=models.CASCADE,
+        related_name="member_settings",
+        verbose_name=_("stadsdorp"),
+    )
+    requires_approval = models.BooleanField(
+        _("berichten eerst laten goedkeuren"),
+        default=False,
+        help_text=_(
+            "Aan: nieuws en activiteiten van contactpersonen verschijnen pas nadat een "
+            "moderator ze heeft goedgekeurd. Uit: ze verschijnen direct."
+        ),
+    )
+
+    panels = [FieldPanel("stadsdorp"), FieldPanel("requires_approval")]
+
+    class Meta:
+        verbose_name = _("ledeninstellingen van een stadsdorp")
+        verbose_name_plural = _("ledeninstellingen per stadsdorp")
+
+    def __str__(self):
+        return str(self.stadsdorp)
+
+
+class Binnenbuurt(index.Indexed, models.Model):
+    """A small neighbourhood group inside a stadsdorp; saving one sets up all it needs."""
+
+    name = models.CharField(_("naam"), max_length=120, unique=True)
+    stadsdorp = models.ForeignKey(
+        "home.StadsdorpPage",
+        on_delete=models.PROTECT,
+        related_name="binnenbuurten",
+        verbose_name=_("stadsdorp"),
+    )
+    description = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        help_text=_("Een paar zinnen over de buurt: welke straten, hoe vaak u samenkomt."),
+    )
+    meeting_place = models.CharField(
+        _("plek van samenkomst"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijvoorbeeld: 'bij een van de leden thuis, op toerbeurt'."),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_binnenbuurten",
+        verbose_name=_("coördinator"),
+        help_text=_("De eerste contactpersoon. Mag nieuws en activiteiten plaatsen."),
+    )
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stand_in_binnenbuurten",
+        verbose_name=_("vervanger"),
+        help_text=_("De tweede contactpersoon. Mag ook nieuws en activiteiten plaatsen."),
+    )
+    # Filled in by services.setup_binnenbuurt(); editors never pick these.
+    members_group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="binnenbuurt_as_members",
+    )
+    contacts_group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="binnenbuurt_as_contacts",
+    )
+    collection = models.OneToOneField(
+        Collection,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="binnenbuurt",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("stadsdorp"),
+        FieldPanel("description"),
+        FieldPanel("meeting_place"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("coordinator"), FieldPanel("stand_in")])],
+            heading=_("Contactpersonen"),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("binnenbuurt")
+        verbose_name_plural = _("binnenbuurten")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def contact_users(self):
+        return [user for user in (self.coordinator, self.stand_in) if user is not None]
+
+    @cached_property
+    def requires_approval(self):
+        member_settings = StadsdorpMemberSettings.objects.filter(
+            stadsdorp_id=self.stadsdorp_id
+        ).first()
+        return bool(member_settings and member_settings.requires_approval)
+
+    def is_contact_person(self, user):
+        if not (user and user.is_authenticated):
+            return False
+        return user.pk in (self.coordinator_id, self.stand_in_id)
+
+    def is_member(self, user):
+        if not (user and user.is_authenticated):
+            return False
+        return any(group.pk == self.members_group_id for group in _cached_groups(user))
+
+    def can_see_member_list(self, user):
+        return bool(user and user.is_authenticated) and (
+            user.is_superuser or self.is_member(user) or self.is_contact_person(user)
+        )
+
+
+def _cached_groups(user):
+    """The user's groups, loaded once per request (the user object lives for one request)."""
+    if not hasattr(user, "_members_area_groups"):
+        user._members_area_groups = list(user.groups.all())
+    return user._members_area_groups
+
+
+class Member(models.Model):
+    """The member profile that goes with a user account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member",
+        verbose_name=_("gebruiker"),
+    )
+    binnenbuurt = models.ForeignKey(
+        Binnenbuurt,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("binnenbuurt"),
+        help_text=_("Leeg laten als dit lid (nog) niet in een binnenbuurt zit."),
+    )
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    address = models.CharField(
+        _("adres"), max_length=200, blank=True, help_text=_("Niet verplicht.")
+    )
+    listed_consent = models.BooleanField(
+        _("zichtbaar in de ledenlijst"),
+        default=False,
+        help_text=_(
+            "Alleen met toestemming staan naam en telefoonnummer in de ledenlijst van de "
+            "binnenbuurt."
+        ),
+    )
+    language = models.CharField(
+        _("voorkeurstaal"), max_length=5, choices=LANGUAGE_CHOICES, default="nl"
+    )
+    joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now, editable=False)
+
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("binnenbuurt"),
+        FieldPanel("phone"),
+        FieldPanel("address"),
+        FieldPanel("listed_consent"),
+        FieldPanel("language"),
+    ]
+
+    class Meta:
+        verbose_name = _("lid")
+        verbose_name_plural = _("leden")
+        ordering = ["user__first_name", "user__last_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.user.get_full_name() or self.user.email or self.user.get_username()
+
+
+class AccountRemovalRequest(models.Model):
+    """A member's request to remove their account; an administrator carries it out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="removal_requests",
+        verbose_name=_("gebruiker"),
+    )
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    reason = models.TextField(_("toelichting"), blank=True)
+    handled = models.BooleanField(_("afgehandeld"), default=False)
+
+    panels = [FieldPanel("user", read_only=True), FieldPanel("reason"), FieldPanel("handled")]
+
+    class Meta:
+        verbose_name = _("verzoek om verwijdering")
+        verbose_name_plural = _("verzoeken om verwijdering")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%d-%m-%Y})"
+
+
+class LoginCode(models.Model):
+    """A one-time login code sent by e-mail; only its keyed hash is stored."""
+
+    VALID_FOR = timedelta(minutes=15)
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    @staticmethod
+    def hash_code(user_id, code):
+        message = f"{user_id}:{code}".encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+    @classmethod
+    def issue(cls, user):
+        """Create a fresh code (earlier unused codes of the user stop working)."""
+        now = timezone.now()
+        cls.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        cls.objects.create(
+            user=user,
+            code_hash=cls.hash_code(user.pk, code),
+            created_at=now,
+            expires_at=now + cls.VALID_FOR,
+        )
+        return code
+
+    @classmethod
+    def verify(cls, user, code):
+        """True once for a correct, fresh code; every wrong try counts against the code."""
+        now = timezone.now()
+        login_code = (
+            cls.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if login_code is None or login_code.attempts >= cls.MAX_ATTEMPTS:
+            return False
+        if hmac.compare_digest(login_code.code_hash, cls.hash_code(user.pk, code)):
+            # Conditional update: two simultaneous submissions cannot both use the code.
+            return bool(
+                cls.objects.filter(pk=login_code.pk, used_at__isnull=True).update(used_at=now)
+            )
+        cls.objects.filter(pk=login_code.pk).update(attempts=models.F("attempts") + 1)
+        return False
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+class MembersAreaPage(BasePage):
+    """ "Mijn stadsdorp": the member home. Always behind a login restriction."""
+
+    introduction = RichTextField(
+        _("introductie"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Een korte welkomsttekst voor ingelogde leden."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["members_area.BinnenbuurtPage", "members_area.BinnenbuurtNewsPage"]
+    max_count_per_parent = 1
+    template = "members_area/members_area_page.html"
+
+    class Meta:
+        verbose_name = _("ledenpagina (Mijn stadsdorp)")
+
+    def get_context(self, request, *args, **kwargs):
+        from .dashboard import dashboard_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(dashboard_context(self, request))
+        return context
+
+
+class BinnenbuurtPage(RoutablePageMixin, BasePage):
+    """The section of one binnenbuurt; only its members and contact persons may view it."""
+
+    binnenbuurt = models.ForeignKey(
+        Binnenbuurt,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pages",
+        verbose_name=_("binnenbuurt"),
+        help_text=_("Wordt automatisch ingevuld als u een binnenbuurt aanmaakt."),
+    )
+    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
+
+    parent_page_types = ["members_area.MembersAreaPage"]
+    subpage_types = ["members_area.BinnenbuurtNewsPage", "events.EventPage"]
+    template = "members_area/binnenbuurt_page.html"
+
+    class Meta:
+        verbose_name = _("binnenbuurtpagina")
+
+    def get_context(self, request, *args, **kwargs):
+        from .dashboard import binnenbuurt_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(binnenbuurt_context(self, request))
+        return context
+
+    # The contact persons' friendly forms live under the page itself, so Wagtail's view
+    # restriction guards them exactly like the page.
+    @path("nieuw/<str:kind>/", name="post_create")
+    def post_create(self, request, kind):
+        from .posting import create_post
+
+        return create_post(self, request, kind)
+
+    @path("bericht/<int:post_id>/bewerken/", name="post_edit")
+    def post_edit(self, request, post_id):
+        from .posting import edit_post
+
+        return edit_post(self, request, post_id)
+
+    @path("bericht/<int:post_id>/verwijderen/", name="post_delete")
+    def post_delete(self, request, post_id):
+        from .posting import delete_post
+
+        return delete_post(self, request, post_id)
+
+
+class BinnenbuurtNewsPage(BasePage):
+    """A news item: under a binnenbuurt page for that binnenbuurt, or under the member home for all
+    members (one page type for both, so contact persons and editors learn one form)."""
+
+    date = models.DateField(_("datum"), default=timezone.localdate)
+    body = RichTextField(
+        _("tekst"),
+        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
+        help_text=_("Schrijf kort en duidelijk; één onderwerp per bericht."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("foto"),
+    )
+    image_description = models.CharField(
+        _("beschrijving van de foto"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wat is er op de foto te zien? Voor mensen die de foto niet kunnen zien."),
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_description")], heading=_("Foto")),
+        InlinePanel("attachments", heading=_("Bijlagen"), label=_("bijlage")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["members_area.BinnenbuurtPage", "members_area.MembersAreaPage"]
+    subpage_types = []
+    template = "members_area/binnenbuurt_news_page.html"
+
+    class Meta:
+        verbose_name = _("ledennieuws")
+        verbose_name_plural = _("ledennieuws")
+
+    @property
+    def summary(self):
+        return self.listing_summary or self.search_description
+
+
+class NewsAttachment(Orderable):
+    page = ParentalKey(BinnenbuurtNewsPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
+        help_text=_("Kies een document uit de map van de binnenbuurt."),
+    )
+
+    panels = [FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")

@@ -180,13 +180,22 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stadsdorpen Netwerk <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-LOGIN_URL = "/login/"
+# The member area's language-aware login (members_area/urls.py): /nl/login/ or /en/login/.
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    "members_area.backends.EmailBackend",  # members log in with their e-mail address
+    "django.contrib.auth.backends.ModelBackend",  # the Wagtail admin keeps usernames
+]
+# Sessions: 30 days for "Ingelogd blijven"; otherwise the login view ends them at browser close.
+SESSION_COOKIE_AGE = 30 * 24 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Netwerk Stadsdorpen"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = "login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -1,0 +1,25 @@
+"""Log in with an e-mail address instead of a username.
+
+Matches the address case-insensitively; when no (or more than one) account has it, a password
+is still hashed so that the answer takes as long as for a real member (no user enumeration by
+timing), like Django's ModelBackend does.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
+        address = (email or username or "").strip()
+        if not address or password is None:
+            return None
+        user_model = get_user_model()
+        users = list(user_model._default_manager.filter(email__iexact=address)[:2])
+        if len(users) != 1:
+            user_model().set_password(password)
+            return None
+        user = users[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

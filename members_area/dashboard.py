@@ -1,0 +1,164 @@
+"""What "Mijn stadsdorp" and a binnenbuurt page show, with a fixed number of queries.
+
+Every list is one sliced query (plus one rendition prefetch where images show), so the number of
+queries does not grow with news items, events, documents or binnenbuurten; the benchmark in
+tests/bench/bench_members.py checks that.
+"""
+
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+
+from wagtail.documents import get_document_model
+from wagtail.models import Locale
+
+from home.privacy import visible_pages
+
+NEWS_LIMIT = 5
+DOCUMENTS_LIMIT = 8
+EVENTS_LIMIT = 5
+
+
+def _upcoming(user, locale, group=None, limit=EVENTS_LIMIT):
+    """Upcoming occurrences from the events app, if it is installed and ready."""
+    try:
+        from events.listings import upcoming_occurrences
+    except ImportError:
+        return []
+    return list(upcoming_occurrences(user, locale=locale, limit=limit, only_group=group))
+
+
+def member_of(user):
+    """The member profile with its binnenbuurt and both contact persons, in one query."""
+    from .models import Member
+
+    if not (user and user.is_authenticated):
+        return None
+    return (
+        Member.objects.select_related(
+            "binnenbuurt__coordinator__member",
+            "binnenbuurt__stand_in__member",
+            "binnenbuurt__stadsdorp",
+        )
+        .filter(user=user)
+        .first()
+    )
+
+
+def news_items(user, parent, limit=NEWS_LIMIT):
+    from .models import BinnenbuurtNewsPage
+
+    queryset = (
+        BinnenbuurtNewsPage.objects.child_of(parent)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch("image__renditions"),
+        )
+        .order_by("-date", "-first_published_at")
+    )
+    return list(visible_pages(queryset, user)[:limit])
+
+
+def documents_of(binnenbuurt, limit=DOCUMENTS_LIMIT):
+    if binnenbuurt is None or binnenbuurt.collection_id is None:
+        return []
+    return list(
+        get_document_model()
+        .objects.filter(collection_id=binnenbuurt.collection_id)
+        .order_by("-created_at")[:limit]
+    )
+
+
+def section_of(binnenbuurt, locale):
+    """The binnenbuurt's page in the visitor's language, else the original (usually Dutch)."""
+    from .models import BinnenbuurtPage
+
+    if binnenbuurt is None:
+        return None
+    pages = list(BinnenbuurtPage.objects.live().filter(binnenbuurt=binnenbuurt).order_by("path"))
+    for page in pages:
+        if page.locale_id == locale.pk:
+            return page
+    return pages[0] if pages else None
+
+
+def dashboard_context(page, request):
+    user = request.user
+    member = member_of(user)
+    binnenbuurt = member.binnenbuurt if member else None
+    locale = page.locale
+    section = section_of(binnenbuurt, locale)
+    members_group = (
+        Group(pk=binnenbuurt.members_group_id, name="")
+        if binnenbuurt and binnenbuurt.members_group_id
+        else None
+    )
+    # Member-wide news lives under the Dutch member home; translations share its tree position.
+    news_root = page
+    if page.locale_id != Locale.get_default().pk:
+        news_root = page.get_translation_or_none(Locale.get_default()) or page
+    contacts = []
+    if binnenbuurt:
+        for role, contact in (
+            ("coordinator", binnenbuurt.coordinator),
+            ("stand_in", binnenbuurt.stand_in),
+        ):
+            if contact is not None:
+                phone = getattr(getattr(contact, "member", None), "phone", "")
+                contacts.append({"role": role, "user": contact, "phone": phone})
+    return {
+        "member": member,
+        "binnenbuurt": binnenbuurt,
+        "section": section,
+        "own_news": news_items(user, section) if section else [],
+        "own_events": _upcoming(user, locale, members_group) if members_group else [],
+        "general_news": news_items(user, news_root),
+        "general_events": _upcoming(user, locale),
+        "contacts": contacts,
+        "documents": documents_of(binnenbuurt),
+        "is_contact_person": bool(binnenbuurt and binnenbuurt.is_contact_person(user)),
+    }
+
+
+def binnenbuurt_context(page, request):
+    from .models import Binnenbuurt, Member
+
+    user = request.user
+    binnenbuurt = (
+        Binnenbuurt.objects.select_related("coordinator__member", "stand_in__member")
+        .filter(pk=page.binnenbuurt_id)
+        .first()
+    )
+    members_group = (
+        Group(pk=binnenbuurt.members_group_id, name="")
+        if binnenbuurt and binnenbuurt.members_group_id
+        else None
+    )
+    news = news_items(user, page, limit=20)
+    can_see_list = bool(binnenbuurt and binnenbuurt.can_see_member_list(user))
+    is_contact = bool(binnenbuurt and binnenbuurt.is_contact_person(user))
+    return {
+        "binnenbuurt": binnenbuurt,
+        "news": news,
+        "events": _upcoming(user, page.locale, members_group, limit=20) if members_group else [],
+        "documents": documents_of(binnenbuurt, limit=20),
+        "member_list": (
+            list(
+                Member.objects.filter(binnenbuurt=binnenbuurt, listed_consent=True)
+                .select_related("user")
+                .order_by("user__first_name", "user__last_name")
+            )
+            if can_see_list
+            else None
+        ),
+        "is_contact_person": is_contact,
+        "own_post_ids": (
+            {item.pk for item in news if item.posted_by_id == user.pk} if is_contact else set()
+        ),
+        "contacts": [
+            {
+                "user": contact,
+                "phone": getattr(getattr(contact, "member", None), "phone", ""),
+            }
+            for contact in (binnenbuurt.contact_users if binnenbuurt else [])
+        ],
+    }

@@ -1,0 +1,265 @@
+"""Forms for members: short, big, plain Dutch, and the same answer whether an address exists."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from . import ratelimit
+from .models import LANGUAGE_CHOICES, LoginCode, Member
+
+LOCKED_MESSAGE = _(
+    "Er is te vaak een verkeerde poging gedaan. Voor uw veiligheid kunt u het over "
+    "15 minuten opnieuw proberen. Lukt het niet? Vraag dan een nieuw wachtwoord aan."
+)
+INVALID_LOGIN_MESSAGE = _(
+    "Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters in het wachtwoord."
+)
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Django's login form, asking for an e-mail address and counting failures."""
+
+    username = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    remember_me = forms.BooleanField(
+        label=_("Ingelogd blijven op dit apparaat"),
+        required=False,
+        help_text=_("Alleen aanvinken op uw eigen computer, tablet of telefoon."),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": INVALID_LOGIN_MESSAGE,
+        "inactive": INVALID_LOGIN_MESSAGE,
+    }
+
+    def clean(self):
+        address = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if address is None or password is None:
+            return self.cleaned_data
+        keys = ratelimit.keys_for("login", self.request, address)
+        if ratelimit.is_locked(keys):
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+        self.user_cache = authenticate(self.request, username=address, password=password)
+        if self.user_cache is None:
+            ratelimit.register_failure(keys)
+            if ratelimit.is_locked(keys):
+                raise ValidationError(LOCKED_MESSAGE, code="locked")
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        ratelimit.reset(keys)
+        return self.cleaned_data
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class CodeRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class CodeLoginForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Inlogcode"),
+        regex=r"^\s*\d{6}\s*$",
+        help_text=_("De 6 cijfers uit de e-mail die we u net stuurden."),
+        error_messages={"invalid": _("Vul de 6 cijfers uit de e-mail in.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+    def __init__(self, *args, request=None, email="", **kwargs):
+        self.request = request
+        self.email = email
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        code = (self.cleaned_data.get("code") or "").strip()
+        if not code:
+            return self.cleaned_data
+        keys = ratelimit.keys_for("code", self.request, self.email)
+        if ratelimit.is_locked(keys):
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+        users = list(
+            get_user_model()._default_manager.filter(email__iexact=self.email, is_active=True)[:2]
+        )
+        if len(users) == 1 and LoginCode.verify(users[0], code):
+            self.user_cache = users[0]
+            ratelimit.reset(keys)
+            return self.cleaned_data
+        ratelimit.register_failure(keys)
+        if ratelimit.is_locked(keys):
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+        raise ValidationError(
+            _(
+                "Deze code klopt niet of is verlopen. Een code werkt 15 minuten en maar één "
+                "keer. Vraag gerust een nieuwe code aan."
+            ),
+            code="invalid_code",
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Voorkeurstaal"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Member
+        fields = ["phone", "address", "listed_consent", "language"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.order_fields(["first_name", "last_name", "phone", "address", "listed_consent"])
+
+    def save(self, commit=True):
+        member = super().save(commit=False)
+        member.user.first_name = self.cleaned_data["first_name"]
+        member.user.last_name = self.cleaned_data["last_name"]
+        if commit:
+            member.user.save(update_fields=["first_name", "last_name"])
+            member.save()
+        return member
+
+
+class RemovalRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Wilt u iets toelichten? (niet verplicht)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Ja, ik wil dat mijn account en mijn gegevens worden verwijderd"),
+        error_messages={"required": _("Vink dit vakje aan als u het zeker weet.")},
+    )
+
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+class PostForm(forms.Form):
+    """A news item or an event posted by a contact person from the binnenbuurt page."""
+
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=120,
+        error_messages={"required": _("Geef het bericht een titel.")},
+    )
+    text = forms.CharField(
+        label=_("Tekst"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        error_messages={"required": _("Schrijf een korte tekst.")},
+    )
+    photo = forms.ImageField(
+        label=_("Foto (niet verplicht)"),
+        required=False,
+        help_text=_("Een JPG-, PNG-, GIF- of WEBP-foto van hoogstens %(size)s.")
+        % {"size": filesizeformat(settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE)},
+        error_messages={
+            "invalid_image": _("Dit bestand is geen foto die we kunnen gebruiken."),
+        },
+    )
+    photo_description = forms.CharField(
+        label=_("Wat staat er op de foto? (niet verplicht)"), max_length=200, required=False
+    )
+    attachment = forms.FileField(
+        label=_("Bijlage (niet verplicht)"),
+        required=False,
+        help_text=_("Bijvoorbeeld een verslag als PDF of Word-bestand."),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, kind="news", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == "event":
+            self.fields["start"] = forms.DateTimeField(
+                label=_("Datum en begintijd"),
+                help_text=_("Bijvoorbeeld: 14-03-2026 15:00"),
+                input_formats=["%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M", "%d-%m-%Y %H.%M"],
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                error_messages={
+                    "required": _("Vul de datum en de begintijd in."),
+                    "invalid": _("Vul de datum en tijd in zoals 14-03-2026 15:00."),
+                },
+            )
+            self.fields["location"] = forms.CharField(
+                label=_("Waar?"), max_length=200, required=False
+            )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return photo
+        if photo.size > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE:
+            raise ValidationError(
+                _("De foto is te groot (hoogstens %(size)s). Kies een kleinere foto.")
+                % {"size": filesizeformat(settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE)}
+            )
+        content_type = getattr(photo, "content_type", "")
+        image_format = getattr(getattr(photo, "image", None), "format", "") or ""
+        if content_type not in IMAGE_TYPES or image_format.upper() not in {
+            "JPEG",
+            "PNG",
+            "GIF",
+            "WEBP",
+        }:
+            raise ValidationError(_("Kies een foto in JPG-, PNG-, GIF- of WEBP-formaat."))
+        return photo
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if not attachment:
+            return attachment
+        extension = attachment.name.rsplit(".", 1)[-1].lower() if "." in attachment.name else ""
+        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
+            raise ValidationError(
+                _("Dit soort bestand kan niet. Kies een %(types)s-bestand.")
+                % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS).upper()}
+            )
+        if attachment.size > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:
+            raise ValidationError(
+                _("De bijlage is te groot (hoogstens %(size)s).")
+                % {"size": filesizeformat(settings.WAGTAILDOCS_MAX_UPLOAD_SIZE)}
+            )
+        return attachment

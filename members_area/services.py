@@ -1,0 +1,247 @@
+"""Setting up a binnenbuurt without a developer.
+
+``setup_binnenbuurt`` runs after every save of a Binnenbuurt (see signals.py) and is idempotent: it
+creates what is missing and corrects what drifted, never duplicates. It relies only on Wagtail's
+own permission and privacy models:
+https://docs.wagtail.org/en/stable/topics/permissions.html and
+https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    PageViewRestriction,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+MEMBERS_GROUP = "Leden"
+EDITORS_GROUP = "Redacteuren"
+MODERATORS_GROUP = "Moderatoren"
+
+# Contact persons may write and (unless their stadsdorp wants approval) publish in their section.
+CONTACT_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+CONTACT_COLLECTION_PERMISSIONS = [
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+]
+
+
+def members_group():
+    group, _created = Group.objects.get_or_create(name=MEMBERS_GROUP)
+    return group
+
+
+def moderators_group():
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    return group
+
+
+def get_members_area_page(create=True):
+    """The Dutch "Mijn stadsdorp" page; created, login-restricted, if missing."""
+    from home.models import HomePage
+
+    from .models import MembersAreaPage
+
+    default_locale = Locale.get_default()
+    page = MembersAreaPage.objects.filter(locale=default_locale).order_by("path").first()
+    if page is not None or not create:
+        return page
+    home = HomePage.objects.filter(locale=default_locale).order_by("path").first()
+    if home is None:
+        return None
+    page = home.add_child(
+        instance=MembersAreaPage(
+            title=_("Mijn stadsdorp"), slug="mijn-stadsdorp", locale=home.locale
+        )
+    )
+    ensure_login_restriction(page)
+    return page
+
+
+def ensure_login_restriction(page):
+    """The member home must never be public."""
+    restriction = PageViewRestriction.objects.filter(page=page).first()
+    if restriction is None:
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    elif restriction.restriction_type not in (
+        PageViewRestriction.LOGIN,
+        PageViewRestriction.GROUPS,
+    ):
+        restriction.restriction_type = PageViewRestriction.LOGIN
+        restriction.save()
+
+
+def _sync_users(group, users):
+    wanted = {user.pk for user in users}
+    current = set(group.user_set.values_list("pk", flat=True))
+    if wanted - current:
+        group.user_set.add(*(wanted - current))
+    if current - wanted:
+        group.user_set.remove(*(current - wanted))
+
+
+def _group_restriction(restriction_model, groups, **target):
+    restriction = restriction_model.objects.filter(**target).first()
+    if restriction is None:
+        restriction = restriction_model.objects.create(
+            restriction_type=restriction_model.GROUPS, **target
+        )
+    elif restriction.restriction_type != restriction_model.GROUPS:
+        restriction.restriction_type = restriction_model.GROUPS
+        restriction.save()
+    restriction.groups.set(groups)
+    return restriction
+
+
+@transaction.atomic
+def setup_binnenbuurt(binnenbuurt):
+    """Create or repair the groups, page section, collection and permissions of a binnenbuurt."""
+    from .models import Binnenbuurt, BinnenbuurtPage
+
+    changed = {}
+    # 1. Groups: members and contact persons.
+    members_name = _("Binnenbuurt %(name)s: leden") % {"name": binnenbuurt.name}
+    contacts_name = _("Binnenbuurt %(name)s: contactpersonen") % {"name": binnenbuurt.name}
+    if binnenbuurt.members_group is None:
+        changed["members_group"], _c = Group.objects.get_or_create(name=members_name)
+    elif binnenbuurt.members_group.name != members_name:
+        binnenbuurt.members_group.name = members_name
+        binnenbuurt.members_group.save(update_fields=["name"])
+    if binnenbuurt.contacts_group is None:
+        changed["contacts_group"], _c = Group.objects.get_or_create(name=contacts_name)
+    elif binnenbuurt.contacts_group.name != contacts_name:
+        binnenbuurt.contacts_group.name = contacts_name
+        binnenbuurt.contacts_group.save(update_fields=["name"])
+
+    # 2. Document collection, below one "Binnenbuurten" collection.
+    if binnenbuurt.collection is None:
+        root = Collection.get_first_root_node()
+        parent = root.get_children().filter(name="Binnenbuurten").first()
+        if parent is None:
+            parent = root.add_child(name="Binnenbuurten")
+        changed["collection"] = parent.add_child(name=binnenbuurt.name)
+    elif binnenbuurt.collection.name != binnenbuurt.name:
+        binnenbuurt.collection.name = binnenbuurt.name
+        binnenbuurt.collection.save(update_fields=["name"])
+
+    if changed:
+        for field, value in changed.items():
+            setattr(binnenbuurt, field, value)
+        # update() instead of save(): no second post_save round.
+        Binnenbuurt.objects.filter(pk=binnenbuurt.pk).update(**changed)
+
+    members, contacts = binnenbuurt.members_group, binnenbuurt.contacts_group
+    _sync_users(contacts, binnenbuurt.contact_users)
+    _sync_users(
+        members,
+        [member.user for member in binnenbuurt.members.select_related("user")],
+    )
+
+    # 3. Its section of pages.
+    section = BinnenbuurtPage.objects.filter(binnenbuurt=binnenbuurt).order_by("path").first()
+    if section is None:
+        members_area = get_members_area_page()
+        if members_area is None:
+            # No home page yet (fresh install): the section follows on the next save.
+            return binnenbuurt
+        slug = slugify(binnenbuurt.name) or f"binnenbuurt-{binnenbuurt.pk}"
+        if Page.objects.child_of(members_area).filter(slug=slug).exists():
+            slug = f"{slug}-{binnenbuurt.pk}"
+        section = members_area.add_child(
+            instance=BinnenbuurtPage(
+                title=binnenbuurt.name,
+                slug=slug,
+                binnenbuurt=binnenbuurt,
+                introduction=f"<p>{binnenbuurt.description}</p>" if binnenbuurt.description else "",
+                locale=members_area.locale,
+            )
+        )
+    _group_restriction(PageViewRestriction, [members, contacts], page=section)
+    _group_restriction(
+        CollectionViewRestriction, [members, contacts], collection=binnenbuurt.collection
+    )
+
+    # 4. Permissions of the contact persons, on their section and collection only.
+    page_codenames = list(CONTACT_PAGE_PERMISSIONS)
+    if binnenbuurt.requires_approval:
+        page_codenames.remove("publish_page")
+    page_permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=CONTACT_PAGE_PERMISSIONS
+    )
+    for permission in page_permissions:
+        if permission.codename in page_codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=contacts, page=section, permission=permission
+            )
+        else:
+            GroupPagePermission.objects.filter(
+                group=contacts, page=section, permission=permission
+            ).delete()
+    for app_label, codename in CONTACT_COLLECTION_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        GroupCollectionPermission.objects.get_or_create(
+            group=contacts, collection=binnenbuurt.collection, permission=permission
+        )
+    # Contact persons reach the admin only if they want to; the friendly form needs no admin.
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    contacts.permissions.add(admin_access)
+
+    # 5. Light approval: a workflow on the section when the stadsdorp asks for it.
+    _sync_workflow(binnenbuurt, section)
+    return binnenbuurt
+
+
+def _sync_workflow(binnenbuurt, section):
+    if not binnenbuurt.requires_approval:
+        WorkflowPage.objects.filter(page=section).delete()
+        return
+    name = _("Goedkeuring ledenberichten")
+    workflow = Workflow.objects.filter(name=name).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=name)
+        task = GroupApprovalTask.objects.create(name=_("Goedkeuring door een moderator"))
+        task.groups.set([moderators_group()])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
+
+
+def sync_member_groups(member):
+    """Put a member in "Leden" and in exactly one binnenbuurt members group."""
+    user = member.user
+    user.groups.add(members_group())
+    binnenbuurt_groups = Group.objects.filter(binnenbuurt_as_members__isnull=False)
+    wanted = member.binnenbuurt.members_group if member.binnenbuurt_id else None
+    stale = user.groups.filter(pk__in=binnenbuurt_groups)
+    if wanted is not None:
+        stale = stale.exclude(pk=wanted.pk)
+        user.groups.add(wanted)
+    if stale.exists():
+        user.groups.remove(*stale)
+    user.__dict__.pop("_members_area_groups", None)
+
+
+def contact_binnenbuurten(user):
+    """The binnenbuurten this user is a contact person of."""
+    from django.db.models import Q
+
+    from .models import Binnenbuurt
+
+    if not (user and user.is_authenticated):
+        return Binnenbuurt.objects.none()
+    return Binnenbuurt.objects.filter(Q(coordinator=user) | Q(stand_in=user))

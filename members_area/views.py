@@ -1,0 +1,327 @@
+"""Logging in and out, forgotten password, one-time codes and the member's own profile."""
+
+import csv
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import ratelimit
+from .forms import (
+    LOCKED_MESSAGE,
+    CodeLoginForm,
+    CodeRequestForm,
+    EmailLoginForm,
+    EmailPasswordResetForm,
+    ProfileForm,
+    RemovalRequestForm,
+)
+from .models import AccountRemovalRequest, LoginCode, Member
+from .services import get_members_area_page
+
+REMEMBER_ME_AGE = timedelta(days=30)
+CODE_SESSION_KEY = "members_area_code_email"
+CODE_REQUEST_LIMIT = 3
+
+
+def members_home_url(request):
+    """The "Mijn stadsdorp" page in the current language, or the site root."""
+    page = get_members_area_page(create=False)
+    if page is None:
+        return "/"
+    language = translation.get_language()
+    translated = page.get_translations(inclusive=True).filter(locale__language_code=language)
+    page = translated.first() or page
+    return page.get_url(request) or "/"
+
+
+def _finish_login(request, user, remember):
+    login(request, user, backend="members_area.backends.EmailBackend")
+    # Unticked: the session ends when the browser closes. Ticked: 30 days on this device.
+    request.session.set_expiry(int(REMEMBER_ME_AGE.total_seconds()) if remember else 0)
+
+
+def _safe_next(request, fallback):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailLoginForm
+    template_name = "members_area/auth/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        _finish_login(self.request, form.get_user(), form.cleaned_data.get("remember_me"))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_default_redirect_url(self):
+        return members_home_url(self.request)
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's default); a GET shows a confirm button, which works without JS."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "members_area/auth/logged_out.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "members_area/auth/logout_confirm.html")
+
+    def get_default_redirect_url(self):
+        return None
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
+    template_name = "members_area/auth/password_reset_form.html"
+    email_template_name = "members_area/auth/password_reset_email.txt"
+    subject_template_name = "members_area/auth/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        keys = ratelimit.keys_for("reset", self.request, form.cleaned_data["email"])
+        if ratelimit.is_locked(keys):
+            # Same page as always: whether mail goes out is never visible.
+            return HttpResponseRedirect(self.get_success_url())
+        ratelimit.register_failure([(key, CODE_REQUEST_LIMIT * 2) for key, _limit in keys])
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "members_area/auth/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "members_area/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "members_area/auth/password_reset_complete.html"
+
+
+@never_cache
+@csrf_protect
+def code_request(request):
+    """Step 1: ask for a code. The answer is the same whether the address is known or not."""
+    form = CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip()
+        keys = [
+            (key, CODE_REQUEST_LIMIT if ":account:" in key else limit)
+            for key, limit in ratelimit.keys_for("code-request", request, email)
+        ]
+        if ratelimit.is_locked(keys):
+            form.add_error(None, LOCKED_MESSAGE)
+        else:
+            ratelimit.register_failure(keys)
+            users = list(
+                get_user_model()._default_manager.filter(email__iexact=email, is_active=True)[:2]
+            )
+            if len(users) == 1:
+                _send_code(request, users[0])
+            request.session[CODE_SESSION_KEY] = email
+            next_url = _safe_next(request, "")
+            target = reverse("login_code_enter")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+    return render(
+        request,
+        "members_area/auth/code_request.html",
+        {"form": form, "next": _safe_next(request, "")},
+    )
+
+
+def _send_code(request, user):
+    code = LoginCode.issue(user)
+    context = {"code": code, "user": user, "minutes": 15, "site_name": settings.WAGTAIL_SITE_NAME}
+    send_mail(
+        _("Uw inlogcode: %(code)s") % {"code": code},
+        render_to_string("members_area/auth/code_email.txt", context, request=request),
+        None,
+        [user.email],
+    )
+
+
+@never_cache
+@csrf_protect
+@sensitive_post_parameters("code")
+def code_enter(request):
+    """Step 2: type the code from the e-mail."""
+    email = request.session.get(CODE_SESSION_KEY)
+    if not email:
+        return redirect("login_code")
+    form = CodeLoginForm(request.POST or None, request=request, email=email)
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(CODE_SESSION_KEY, None)
+        _finish_login(request, form.user_cache, remember=bool(request.POST.get("remember_me")))
+        return redirect(_safe_next(request, members_home_url(request)))
+    return render(
+        request,
+        "members_area/auth/code_enter.html",
+        {"form": form, "email": email, "next": _safe_next(request, "")},
+    )
+
+
+# --- Profile -----------------------------------------------------------------------------------
+
+
+def _member_for(user):
+    member, _created = Member.objects.select_related("binnenbuurt", "user").get_or_create(user=user)
+    return member
+
+
+@never_cache
+@login_required
+def profile(request):
+    member = _member_for(request.user)
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(request, _("Uw gegevens zijn opgeslagen."))
+        response = redirect("members_profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language, samesite="Lax")
+        return response
+    return render(request, "members_area/profile.html", {"form": form, "member": member})
+
+
+@never_cache
+@login_required
+def profile_data(request):
+    """All we keep about the member, as a JSON download (right of access, AVG/GDPR art. 15)."""
+    member = _member_for(request.user)
+    user = request.user
+    data = {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "member": {
+            "binnenbuurt": member.binnenbuurt.name if member.binnenbuurt else None,
+            "phone": member.phone,
+            "address": member.address,
+            "listed_in_member_list": member.listed_consent,
+            "language": member.language,
+            "member_since": member.joined_at.isoformat(),
+        },
+        "removal_requests": [
+            {"created_at": item.created_at.isoformat(), "handled": item.handled}
+            for item in user.removal_requests.all()
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    return response
+
+
+@never_cache
+@login_required
+def profile_remove(request):
+    """Ask for removal: a request record and an e-mail to the administrators, who carry it out
+    (a person checks it, so that a member is not removed by someone using their open session)."""
+    form = RemovalRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        removal = AccountRemovalRequest.objects.create(
+            user=request.user, reason=form.cleaned_data["reason"]
+        )
+        recipients = list(
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            send_mail(
+                _("Verzoek om verwijdering van een account"),
+                render_to_string(
+                    "members_area/removal_request_email.txt",
+                    {"removal": removal, "user": request.user},
+                ),
+                None,
+                recipients,
+            )
+        messages.success(
+            request,
+            _(
+                "Uw verzoek is verstuurd. Een beheerder verwijdert uw account binnen 30 dagen "
+                "en laat het u per e-mail weten."
+            ),
+        )
+        return redirect("members_profile")
+    return render(request, "members_area/profile_remove.html", {"form": form})
+
+
+# --- Administrators ----------------------------------------------------------------------------
+
+
+def export_members_csv(request):
+    """The member list as CSV, for administrators only (it holds personal data)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ledenlijst.csv"'
+    response.write("\ufeff")  # so that Excel opens it as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Voornaam"),
+            _("Achternaam"),
+            _("E-mailadres"),
+            _("Telefoonnummer"),
+            _("Adres"),
+            _("Binnenbuurt"),
+            _("Zichtbaar in de ledenlijst"),
+            _("Voorkeurstaal"),
+            _("Lid sinds"),
+        ]
+    )
+    members = Member.objects.select_related("user", "binnenbuurt").order_by(
+        "user__last_name", "user__first_name"
+    )
+    for member in members.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                _csv_safe(member.user.first_name),
+                _csv_safe(member.user.last_name),
+                _csv_safe(member.user.email),
+                _csv_safe(member.phone),
+                _csv_safe(member.address),
+                _csv_safe(member.binnenbuurt.name if member.binnenbuurt else ""),
+                _("ja") if member.listed_consent else _("nee"),
+                member.language,
+                timezone.localtime(member.joined_at).strftime("%d-%m-%Y"),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value):
+    """Stop spreadsheet formula injection ("=HYPERLINK(...)" typed into a profile)."""
+    value = str(value or "")
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
