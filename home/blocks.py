@@ -40,7 +40,9 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         template = "home/blocks/heading_block.html"
         label = _("Kop")
-        description = _("Een kop om de tekst in stukken te verdelen, met een anker om naar te linken.")
+        description = _(
+            "Een kop om de tekst in stukken te verdelen, met een anker om naar te linken."
+        )
         preview_value = {"text": "Wat doet een stadsdorp?", "level": "h2", "anchor": ""}
 
     def get_context(self, value, parent_context=None):
@@ -205,7 +207,9 @@ class EmbedVideoBlock(blocks.StructBlock):
         icon = "media"
         template = "home/blocks/embed_block.html"
         label = _("Video of ander ingesloten item")
-        description = _("Een video (YouTube, Vimeo) met een titel en eventueel uitgeschreven tekst.")
+        description = _(
+            "Een video (YouTube, Vimeo) met een titel en eventueel uitgeschreven tekst."
+        )
 
 
 class ContentStreamBlock(blocks.StreamBlock):

@@ -8,15 +8,19 @@ from .base import BasePage, HomePage, ListingMixin, SiteSettings, SocialMetadata
 from .content import ContentPage
 from .directory import StadsdorpIndexPage, StadsdorpPage
 from .forms import FormField, FormPage, FormSubmissionToken
+from .navigation import FooterLink, MenuItem, NavigationSettings
 
 __all__ = [
     "BasePage",
     "ContentPage",
     "FormField",
     "FormPage",
+    "FooterLink",
     "FormSubmissionToken",
     "HomePage",
     "ListingMixin",
+    "MenuItem",
+    "NavigationSettings",
     "SiteSettings",
     "SocialMetadataMixin",
     "StadsdorpIndexPage",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.coreutils import resolve_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
@@ -104,21 +105,92 @@ class Theme(TranslatableMixin, models.Model):
 
 
 class HomePage(BasePage):
+    """The root of each language tree: introduction, a call to action and the latest news."""
+
     introduction = RichTextField(
         _("introductie"),
         blank=True,
         features=["bold", "italic", "link"],
         help_text=_("Een korte welkomsttekst bovenaan de homepage."),
     )
+    cta_title = models.CharField(
+        _("titel van de oproep"),
+        max_length=120,
+        default="Start een stadsdorp",
+        help_text=_("Bijvoorbeeld 'Start een stadsdorp'."),
+    )
+    cta_text = models.TextField(
+        _("tekst van de oproep"),
+        blank=True,
+        max_length=400,
+        help_text=_("Eén of twee zinnen die uitnodigen om te beginnen."),
+    )
+    cta_link_text = models.CharField(
+        _("tekst op de knop"),
+        max_length=60,
+        blank=True,
+        help_text=_("Zeg wat er gebeurt, bijvoorbeeld 'Lees het stappenplan'."),
+    )
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pagina van de oproep"),
+        help_text=_("Waar de knop naartoe gaat, bijvoorbeeld het stappenplan in de kennisbank."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("cta_title"),
+                FieldPanel("cta_text"),
+                FieldPanel("cta_link_text"),
+                FieldPanel("cta_page"),
+            ],
+            heading=_("Oproep: Start een stadsdorp"),
+        ),
+    ]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
+    # The index pages of the other apps are listed by name; ``clean_subpage_models`` skips the
+    # ones whose app has not defined them (yet), so the home app never depends on them.
+    subpage_types = [
+        "home.ContentPage",
+        "home.StadsdorpIndexPage",
+        "home.FormPage",
+        "kennisbank.KennisbankIndexPage",
+        "events.EventIndexPage",
+        "members_area.MembersAreaPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("homepage")
+        verbose_name_plural = _("homepages")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        if cls._clean_subpage_models is None:
+            resolved = []
+            for model_string in cls.subpage_types:
+                try:
+                    resolved.append(resolve_model_string(model_string, cls._meta.app_label))
+                except LookupError:
+                    continue
+            cls._clean_subpage_models = resolved
+        return cls._clean_subpage_models
+
+    def get_context(self, request, *args, **kwargs):
+        from home.listings import home_page_listings
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_page_listings(request, self.locale))
+        return context
 
 
 @register_setting(icon="site")
@@ -131,8 +203,60 @@ class SiteSettings(BaseGenericSetting):
         blank=True,
         help_text=_("Hier komen berichten van het contactformulier binnen."),
     )
+    phone = models.CharField(
+        _("telefoonnummer"),
+        max_length=40,
+        blank=True,
+        help_text=_("Zoals u het zou opschrijven, bijvoorbeeld 020 123 45 67."),
+    )
+    postal_address = models.TextField(
+        _("postadres"),
+        blank=True,
+        max_length=300,
+        help_text=_("Elke regel van het adres op een eigen regel."),
+    )
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    mastodon_url = models.URLField(_("Mastodon"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+    newsletter_url = models.URLField(
+        _("aanmelden voor de nieuwsbrief"),
+        blank=True,
+        help_text=_("Webadres waar mensen zich voor de nieuwsbrief kunnen aanmelden."),
+    )
 
-    panels = [FieldPanel("organisation_name"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("organisation_name"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("phone"), FieldPanel("postal_address")],
+            heading=_("Contactgegevens"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("newsletter_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("mastodon_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading=_("Nieuwsbrief en sociale media"),
+        ),
+    ]
 
     class Meta:
         verbose_name = _("website-instellingen")
+
+    @property
+    def social_links(self):
+        """(label, url) pairs of the filled-in social links, in a fixed order."""
+        candidates = [
+            (_("Nieuwsbrief"), self.newsletter_url),
+            ("Facebook", self.facebook_url),
+            ("Instagram", self.instagram_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Mastodon", self.mastodon_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(label, url) for label, url in candidates if url]

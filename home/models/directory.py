@@ -49,7 +49,9 @@ class StadsdorpPage(BasePage):
     short_description = models.TextField(
         _("korte omschrijving"),
         max_length=400,
-        help_text=_("Eén tot drie zinnen: wie zijn jullie en wat doen jullie? Zichtbaar in de lijst."),
+        help_text=_(
+            "Eén tot drie zinnen: wie zijn jullie en wat doen jullie? Zichtbaar in de lijst."
+        ),
     )
     area = models.CharField(
         _("buurt of gebied"),

@@ -6,7 +6,11 @@ double-submit guard live in ``home.form_protection``; the page model only wires 
 
 from modelcluster.fields import ParentalKey
 
-from django.db import models
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -15,7 +19,9 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from .base import BasePage
+from home.form_protection import ProtectedFormBuilder
+
+from .base import BasePage, SiteSettings
 
 
 class FormField(AbstractFormField):
@@ -38,6 +44,11 @@ class FormSubmissionToken(models.Model):
 
 
 class FormPage(BasePage, AbstractEmailForm):
+    """A contact or sign-up form; messages go by e-mail to ``to_address`` or the site address."""
+
+    form_builder = ProtectedFormBuilder
+    landing_page_template = "home/form_page_landing.html"
+
     introduction = RichTextField(
         _("introductie"),
         blank=True,
@@ -74,3 +85,62 @@ class FormPage(BasePage, AbstractEmailForm):
     class Meta:
         verbose_name = _("formulierpagina")
         verbose_name_plural = _("formulierpagina's")
+
+    def notification_addresses(self):
+        if self.to_address:
+            return [address.strip() for address in self.to_address.split(",") if address.strip()]
+        contact_email = SiteSettings.load().contact_email
+        return [contact_email] if contact_email else []
+
+    def send_mail(self, form):
+        addresses = self.notification_addresses()
+        if not addresses:
+            return
+        subject = self.subject or _("Nieuw bericht via '%(title)s'") % {"title": self.title}
+        send_mail(
+            str(subject),
+            self.render_email(form),
+            self.from_address or settings.DEFAULT_FROM_EMAIL,
+            addresses,
+        )
+
+    def process_form_submission(self, form):
+        submission = self.get_submission_class().objects.create(
+            form_data=form.cleaned_data, page=self
+        )
+        self.send_mail(form)
+        return submission
+
+    def submit_once(self, form):
+        """Store the submission unless this exact form (its token) was already sent."""
+        try:
+            with transaction.atomic():
+                token, created = FormSubmissionToken.objects.get_or_create(
+                    token=form.submission_token, defaults={"page": self}
+                )
+                if not created:
+                    return token.submission
+                token.submission = self.process_form_submission(form)
+                token.save(update_fields=["submission"])
+                return token.submission
+        except IntegrityError:  # the same token posted at the very same moment
+            return FormSubmissionToken.objects.get(token=form.submission_token).submission
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+            if form.is_valid():
+                submission = None if form.is_spam else self.submit_once(form)
+                response = self.render_landing_page(request, submission, *args, **kwargs)
+            else:
+                context = self.get_context(request)
+                context["form"] = form
+                response = TemplateResponse(request, self.get_template(request), context)
+        else:
+            form = self.get_form(page=self, user=request.user)
+            context = self.get_context(request)
+            context["form"] = form
+            response = TemplateResponse(request, self.get_template(request), context)
+        # Every rendering carries its own one-time token: it must never come from a cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -1,0 +1,108 @@
+"""Builds the main menu and footer links for one request with a fixed number of queries.
+
+The menu is edited once (in Dutch) and localised at render time; see ``home.models.navigation``
+for why. Per request: the two lists of items, one query for the linked pages *and* their
+translations in the visitor's language, and the privacy filter of ``home.privacy``. Links to pages
+the visitor may not see (unpublished, login- or group-restricted) are left out.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import translation
+
+from wagtail.models import Page
+
+from home.privacy import visible_pages
+
+REQUEST_CACHE_ATTRIBUTE = "_home_navigation"
+
+
+@dataclass
+class MenuLink:
+    label: str
+    url: str
+    page_id: int | None = None
+    is_external: bool = False
+    is_current: bool = False
+    is_ancestor: bool = False
+
+
+def _label(item, page, language_code):
+    if item.label:
+        if language_code != "nl" and item.label_en:
+            return item.label_en
+        return item.label
+    return page.title if page else item.link_url
+
+
+def build_navigation(request, current_page=None):
+    """Returns ``{"menu": [MenuLink...], "footer": [MenuLink...]}``, cached on the request."""
+    cached = getattr(request, REQUEST_CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+
+    from home.models import FooterLink, MenuItem, NavigationSettings
+
+    settings_object = NavigationSettings.load(request_or_site=request)
+    menu_items = list(MenuItem.objects.filter(setting=settings_object).select_related("link_page"))
+    footer_items = list(
+        FooterLink.objects.filter(setting=settings_object).select_related("link_page")
+    )
+    language_code = translation.get_language() or "nl"
+    linked_pages = [item.link_page for item in menu_items + footer_items if item.link_page_id]
+
+    pages_by_key = {}
+    if linked_pages:
+        keys = {page.translation_key for page in linked_pages}
+        candidates = visible_pages(
+            Page.objects.filter(
+                Q(pk__in=[page.pk for page in linked_pages])
+                | Q(translation_key__in=keys, locale__language_code=language_code)
+            ).select_related("locale"),
+            getattr(request, "user", None),
+        )
+        for page in candidates:
+            # Prefer the translation in the visitor's language; fall back to the linked page.
+            if page.locale.language_code == language_code or page.translation_key not in (
+                pages_by_key
+            ):
+                pages_by_key[page.translation_key] = page
+
+    current_path = getattr(current_page, "path", "")
+
+    def links(items):
+        result = []
+        for item in items:
+            if item.link_page_id:
+                page = pages_by_key.get(item.link_page.translation_key)
+                if page is None:  # not live or not visible for this visitor
+                    continue
+                url = page.get_url(request)
+                if not url:
+                    continue
+                result.append(
+                    MenuLink(
+                        label=_label(item, page, language_code),
+                        url=url,
+                        page_id=page.pk,
+                        is_current=bool(current_path) and page.path == current_path,
+                        is_ancestor=bool(current_path)
+                        and current_path.startswith(page.path)
+                        and page.path != current_path
+                        and page.depth > 2,
+                    )
+                )
+            elif item.link_url:
+                result.append(
+                    MenuLink(
+                        label=_label(item, None, language_code),
+                        url=item.link_url,
+                        is_external=True,
+                    )
+                )
+        return result
+
+    navigation = {"menu": links(menu_items), "footer": links(footer_items)}
+    setattr(request, REQUEST_CACHE_ATTRIBUTE, navigation)
+    return navigation
