@@ -1,0 +1,192 @@
+"""Occurrences of visible events in a time window: the one query path for every list.
+
+The agenda, the month calendar, the feeds, the home page and the member area all use
+``occurrences_between``/``upcoming_occurrences``. The number of SQL queries is constant: the events
+whose series overlap the window (one query, with location and category joined), their exceptions
+(one prefetch), the confirmed places per occurrence (one aggregate) and the view restrictions
+(``home.privacy``).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
+
+from wagtail.models import Locale
+
+from home.privacy import visible_pages
+
+from .models import EventException, EventPage, Registration
+
+
+@dataclass
+class Occurrence:
+    event: EventPage
+    start: datetime
+    end: datetime
+    original_date: object
+    all_day: bool = False
+    is_cancelled: bool = False
+    is_full: bool = False
+    places_taken: int = 0
+    moved_from: datetime | None = None
+    note: str = ""
+    base_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def url(self):
+        if not self.base_url:
+            return ""
+        if self.event.is_recurring:
+            return f"{self.base_url}?datum={self.original_date.isoformat()}"
+        return self.base_url
+
+    @property
+    def places_left(self):
+        if self.event.capacity is None:
+            return None
+        return max(self.event.capacity - self.places_taken, 0)
+
+    @property
+    def cancellation_reason(self):
+        if self.event.is_cancelled:
+            return self.event.cancellation_reason
+        return self.note if self.is_cancelled else ""
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end)
+
+    @property
+    def is_multi_day(self):
+        return self.local_start.date() != self.local_end.date()
+
+
+def events_queryset(user, locale=None, only_group=None):
+    """Live events this user may see, in the locale (falling back to untranslated Dutch ones)."""
+    queryset = visible_pages(EventPage.objects.all(), user)
+    if locale is not None:
+        default_locale = Locale.get_default()
+        if locale.pk == default_locale.pk:
+            queryset = queryset.filter(locale=locale)
+        else:
+            # Events that were not translated appear in their original language.
+            translated = EventPage.objects.filter(
+                locale=locale, translation_key=OuterRef("translation_key")
+            )
+            queryset = queryset.filter(
+                Q(locale=locale) | (Q(locale=default_locale) & ~Exists(translated))
+            )
+    if only_group is not None:
+        queryset = queryset.filter(
+            audience=EventPage.AUDIENCE_BINNENBUURT, audience_group=only_group
+        )
+    return queryset.select_related("location", "category").prefetch_related(
+        Prefetch("exceptions", queryset=EventException.objects.order_by("date"))
+    )
+
+
+def occurrences_between(
+    user,
+    window_start,
+    window_end,
+    locale=None,
+    only_group=None,
+    category_slug=None,
+    stadsdorp_slug=None,
+    request=None,
+    queryset=None,
+    limit=None,
+):
+    """Every occurrence (cancelled ones included) overlapping [window_start, window_end)."""
+    if queryset is None:
+        queryset = events_queryset(user, locale=locale, only_group=only_group)
+    queryset = queryset.filter(start__lt=window_end, series_end__gt=window_start)
+    if category_slug:
+        queryset = queryset.filter(category__slug=category_slug)
+    if stadsdorp_slug:
+        queryset = queryset.filter(stadsdorp__slug=stadsdorp_slug)
+    events = list(queryset.order_by("start"))
+    return decorate(events, window_start, window_end, request=request, limit=limit)
+
+
+def decorate(events, window_start, window_end, request=None, limit=None):
+    """Expand each event and attach what a list needs (URL, fullness) without extra queries."""
+    occurrences = []
+    for event in events:
+        for raw in event.raw_occurrences(window_start, window_end):
+            occurrences.append((event, raw))
+    occurrences.sort(key=lambda pair: (pair[1].start, pair[0].title))
+    if limit is not None:
+        occurrences = occurrences[:limit]
+
+    capacity_events = {event.pk for event, _raw in occurrences if event.capacity is not None}
+    taken = {}
+    if capacity_events:
+        rows = (
+            Registration.objects.filter(
+                event_id__in=capacity_events, status=Registration.STATUS_CONFIRMED
+            )
+            .values("event_id", "occurrence_date")
+            .annotate(total=Sum("number_of_people"))
+        )
+        taken = {(row["event_id"], row["occurrence_date"]): row["total"] for row in rows}
+
+    urls = {}
+    result = []
+    for event, raw in occurrences:
+        if event.pk not in urls:
+            urls[event.pk] = event.get_url(request=request) or ""
+        places_taken = taken.get((event.pk, raw.original_date), 0)
+        result.append(
+            Occurrence(
+                event=event,
+                start=raw.start,
+                end=raw.end,
+                original_date=raw.original_date,
+                all_day=event.all_day,
+                is_cancelled=raw.is_cancelled or event.is_cancelled,
+                is_full=event.capacity is not None and places_taken >= event.capacity,
+                places_taken=places_taken,
+                moved_from=raw.moved_from,
+                note=raw.note,
+                base_url=urls[event.pk],
+            )
+        )
+    return result
+
+
+def upcoming_occurrences(
+    user, locale=None, limit=3, days=90, only_group=None, start=None, request=None
+):
+    """The next ``limit`` occurrences of events this user may see, within ``days`` days.
+
+    ``locale=None`` means the active language's locale. Used by the home page and member area.
+    """
+    if locale is None:
+        try:
+            locale = Locale.get_active()
+        except Locale.DoesNotExist:
+            locale = None
+    window_start = start or timezone.now()
+    window_end = window_start + timedelta(days=days)
+    return occurrences_between(
+        user,
+        window_start,
+        window_end,
+        locale=locale,
+        only_group=only_group,
+        request=request,
+        limit=limit,
+    )
+
+
+def event_occurrences(event, window_start, window_end, request=None, limit=None):
+    """The occurrences of one event (for its page), with fullness."""
+    return decorate([event], window_start, window_end, request=request, limit=limit)
