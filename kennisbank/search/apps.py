@@ -6,3 +6,8 @@ class KennisbankSearchConfig(AppConfig):
     name = "kennisbank.search"
     label = "kennisbank_search"
     verbose_name = _("Kennisbank: zoeken")
+
+    def ready(self):
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -1,0 +1,238 @@
+"""The one search interface the views use: ``search(SearchQuery(...)) -> SearchResults``.
+
+``get_engine()`` picks the engine from ``settings.KENNISBANK_SEARCH_ENGINE``: ``"database"`` (the
+embedded default, ``database.py``) or ``"elasticsearch"`` (``elastic.py``). Both receive the same
+:class:`SearchQuery` — already cleaned, with validated filters and the reader's privacy — and
+return the same :class:`SearchResults`, so templates and views never see engine details.
+See README.md in this folder.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from . import analysis
+
+FACETS = ("type", "theme", "tag", "year", "audience")
+SORTS = ("relevance", "date")
+PER_PAGE = 10
+MAX_PAGE_SIZE = 50
+MAX_FILTER_VALUES = 20
+SLUG_RE = re.compile(r"^[-\w]{1,100}$")
+
+FACET_LABELS = {
+    "type": _("Soort"),
+    "theme": _("Thema"),
+    "tag": _("Trefwoord"),
+    "year": _("Jaar"),
+    "audience": _("Voor wie"),
+}
+# Fallbacks when the kennisbank models are not importable (they define the real choices).
+DEFAULT_KIND_LABELS = {
+    "verslag": _("Verslag"),
+    "stappenplan": _("Stappenplan"),
+    "publicatie": _("Publicatie"),
+    "artikel": _("Artikel"),
+}
+DEFAULT_AUDIENCE_LABELS = {
+    "initiatiefnemers": _("Initiatiefnemers"),
+    "coordinatoren": _("Coördinatoren"),
+    "professionals": _("Professionals"),
+    "iedereen": _("Iedereen"),
+}
+
+ENGINES = {
+    "database": "kennisbank.search.database.DatabaseEngine",
+    "elasticsearch": "kennisbank.search.elastic.ElasticsearchEngine",
+}
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    filters: dict = field(default_factory=dict)  # facet name -> list of values
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    language: str = "nl"
+    user: object = None
+    truncated: bool = False  # the text was cut to MAX_QUERY_LENGTH
+    suggest: bool = True
+
+    @property
+    def has_text(self):
+        return bool(self.text.strip())
+
+    @property
+    def effective_sort(self):
+        return self.sort if self.has_text else "date"
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    page_id: int
+    title: str  # highlighted, HTML-safe
+    snippet: str  # highlighted, HTML-safe
+    score: float
+    kind: str
+    kind_label: str
+    audience_label: str
+    publication_date: date | None
+    url: str = ""
+    page: object = None
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list
+    total: int
+    facets: dict  # facet name -> list[FacetValue]
+    suggestion: str = ""
+    suggestion_total: int = 0
+    page: int = 1
+    num_pages: int = 1
+    engine: str = "database"
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.num_pages
+
+    @property
+    def start_index(self):
+        return (self.page - 1) * self.query.per_page + 1 if self.total else 0
+
+    @property
+    def end_index(self):
+        return min(self.page * self.query.per_page, self.total)
+
+    def page_range(self, around=2):
+        """Page numbers to link, with ``None`` for a gap: 1 … 4 5 [6] 7 8 … 20."""
+        pages = []
+        for number in range(1, self.num_pages + 1):
+            if number in (1, self.num_pages) or abs(number - self.page) <= around:
+                pages.append(number)
+            elif pages and pages[-1] is not None:
+                pages.append(None)
+        return pages
+
+
+def kind_labels():
+    return _choice_labels("kind", DEFAULT_KIND_LABELS)
+
+
+def audience_labels():
+    return _choice_labels("audience", DEFAULT_AUDIENCE_LABELS)
+
+
+def _choice_labels(field_name, default):
+    try:
+        from kennisbank.models import KennisbankItemPage
+
+        choices = KennisbankItemPage._meta.get_field(field_name).choices
+    except Exception:  # noqa: BLE001 - the kennisbank models may not define it (yet)
+        return dict(default)
+    return dict(choices) if choices else dict(default)
+
+
+def clamp_page(requested, total, per_page):
+    """Page number within 1..last (``requested`` is already an int)."""
+    num_pages = max(1, math.ceil(total / per_page))
+    return min(max(1, requested), num_pages), num_pages
+
+
+def parse_int(value, default=None):
+    try:
+        return int(str(value).strip()[:12])
+    except (TypeError, ValueError):
+        return default
+
+
+def query_from_params(params, language, user, per_page=PER_PAGE):
+    """A clean SearchQuery from GET parameters; nothing a visitor types can cause an error."""
+    text, truncated = analysis.clean_query(params.get("q", ""))
+    filters = {}
+    for name in FACETS:
+        values = []
+        for value in params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]:
+            value = analysis.clean_query(value or "", 100)[0].strip()
+            if name == "year":
+                year = parse_int(value)
+                if year is None or not 1900 <= year <= 2200:
+                    continue
+                value = str(year)
+            elif not SLUG_RE.match(value):
+                continue
+            if value not in values:
+                values.append(value)
+        if values:
+            filters[name] = values[:MAX_FILTER_VALUES]
+    sort = params.get("sort", "relevance")
+    if sort not in SORTS:
+        sort = "relevance"
+    page = parse_int(params.get("page"), 1)
+    if page is None or page < 1 or page > 100_000:
+        page = 1 if (page or 0) < 1 else 100_000
+    return SearchQuery(
+        text=text,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        language=language,
+        user=user,
+        truncated=truncated,
+    )
+
+
+def get_engine(name=None):
+    name = name or getattr(settings, "KENNISBANK_SEARCH_ENGINE", "database") or "database"
+    if name not in ENGINES:
+        raise ValueError(f"Unknown KENNISBANK_SEARCH_ENGINE {name!r}; choose from {list(ENGINES)}")
+    return import_string(ENGINES[name])()
+
+
+def search(query, engine=None):
+    return (engine or get_engine()).search(query)
+
+
+def normalise_for_log(text):
+    return " ".join(analysis.words(text))[:200]
+
+
+def log_search(query, total):
+    """Count a search per day and normalised query; no personal data is stored."""
+    from .models import SearchLog
+
+    normalised = normalise_for_log(query.text)
+    if not normalised:
+        return
+    today = timezone.localdate()
+    lookup = {"date": today, "language": query.language, "query": normalised}
+    updated = SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)
+    if not updated:
+        try:
+            with transaction.atomic():
+                SearchLog.objects.create(**lookup, searches=1, results=total)
+        except IntegrityError:  # a concurrent request created the row first
+            SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)

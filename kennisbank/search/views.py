@@ -1,0 +1,104 @@
+"""The results page of the kennisbank search, served by ``KennisbankIndexPage.serve``.
+
+Views only translate GET parameters into a :class:`~kennisbank.search.service.SearchQuery` and
+render :class:`~kennisbank.search.service.SearchResults`; they never build engine queries.
+"""
+
+import logging
+
+from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+
+from . import service
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "kennisbank/search/results.html"
+
+
+def _language(index_page):
+    language = getattr(getattr(index_page, "locale", None), "language_code", None)
+    return language or (get_language() or "nl").split("-")[0]
+
+
+def _url(base, params):
+    query = urlencode([(key, value) for key, value in params if value not in ("", None)])
+    return f"{base}?{query}" if query else base
+
+
+def results_context(request, index_page, results):
+    """Links the template needs: remove-filter, sort and page links keep everything else."""
+    query = results.query
+    base = index_page.get_url(request) if index_page else request.path
+    params = [("q", query.text)] + [
+        (name, value) for name, values in query.filters.items() for value in values
+    ]
+    sort_params = [("sort", query.sort)] if query.sort != "relevance" else []
+
+    active_filters = []
+    for name, values in results.facets.items():
+        for facet in values:
+            if facet.selected:
+                remaining = [p for p in params if p != (name, facet.value)]
+                active_filters.append(
+                    {
+                        "facet": service.FACET_LABELS[name],
+                        "label": facet.label,
+                        "remove_url": _url(base, remaining + sort_params),
+                    }
+                )
+    facets = [
+        {"name": name, "legend": service.FACET_LABELS[name], "values": values}
+        for name, values in results.facets.items()
+        if values
+    ]
+    return {
+        "page": index_page,
+        "self": index_page,
+        "results": results,
+        "search_query": query,
+        "facets": facets,
+        "active_filters": active_filters,
+        "clear_filters_url": _url(base, [("q", query.text)] + sort_params),
+        "sort_urls": {
+            sort: _url(base, params + ([("sort", sort)] if sort != "relevance" else []))
+            for sort in service.SORTS
+        },
+        "pagination": [
+            {
+                "number": number,
+                "current": number == results.page,
+                "url": _url(
+                    base, params + sort_params + ([("page", number)] if number > 1 else [])
+                ),
+            }
+            if number
+            else None
+            for number in results.page_range()
+        ],
+        "previous_url": _url(base, params + sort_params + [("page", results.page - 1)]),
+        "next_url": _url(base, params + sort_params + [("page", results.page + 1)]),
+        "suggestion_url": _url(base, [("q", results.suggestion)]) if results.suggestion else "",
+        "max_query_length": service.analysis.MAX_QUERY_LENGTH,
+        "index_url": base,
+    }
+
+
+def run_search(request, language, per_page=service.PER_PAGE):
+    query = service.query_from_params(request.GET, language, request.user, per_page=per_page)
+    results = service.search(query)
+    if query.has_text and results.page == 1 and not request.GET.get("page"):
+        try:
+            service.log_search(query, results.total)
+        except Exception:  # noqa: BLE001 - statistics must never break the search
+            logger.exception("Could not log a search")
+    return results
+
+
+def results_response(request, index_page):
+    """The full results page (TemplateResponse extending base.html) for the index page."""
+    per_page = service.parse_int(request.GET.get("per_page"), service.PER_PAGE) or service.PER_PAGE
+    per_page = min(max(per_page, 1), service.MAX_PAGE_SIZE)
+    results = run_search(request, _language(index_page), per_page=per_page)
+    return TemplateResponse(request, TEMPLATE, results_context(request, index_page, results))
