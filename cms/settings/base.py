@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.search_promotions",
+    "wagtail.contrib.frontend_cache",  # purges a CDN/Varnish on publish when configured
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache so that cached pages get the request id and the security headers too.
+    "cms.structured_logging.RequestIdMiddleware",
+    "cms.security.SecurityHeadersMiddleware",
     # Before sessions and CSRF: a hit for an anonymous visitor skips all of that work.
     "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,6 +209,10 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 # Documents are always served through Wagtail's view, which checks collection privacy; a direct
 # media URL would bypass it. https://docs.wagtail.org/en/stable/reference/settings.html#wagtaildocs-serve-method
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Only these open in the browser; every other document (and anything that claims to be HTML or
+# SVG) is sent with Content-Disposition: attachment, and inline ones get a sandboxing CSP.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_PASSWORD_RESET_ENABLED = True

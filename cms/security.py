@@ -1,0 +1,144 @@
+"""Security headers Django 5.2 does not set itself: Content-Security-Policy and Permissions-Policy.
+
+Django's ``SecurityMiddleware`` already sends HSTS (production), ``X-Content-Type-Options:
+nosniff``, ``Referrer-Policy`` and ``Cross-Origin-Opener-Policy: same-origin``;
+``XFrameOptionsMiddleware`` sends ``X-Frame-Options: DENY`` (Wagtail's preview views override it
+with ``SAMEORIGIN``). Django gets a built-in CSP only in 6.0, hence this small middleware.
+
+Two policies:
+
+* the public site: no inline or foreign scripts at all (``script-src 'self'``). JSON-LD blocks
+  (``<script type="application/ld+json">``) are data, not executed, so CSP does not block them.
+  ``style-src-attr 'unsafe-inline'`` is the one relaxation: Wagtail's responsive embeds set their
+  aspect ratio in a ``style`` attribute, and a style attribute cannot run code.
+* the Wagtail admin (``/admin/``): it renders inline scripts and styles and may be framed by its own
+  preview panel, so it gets a looser policy that still forbids plugins, foreign frames of the admin
+  and foreign form targets.
+
+A response that already carries a policy keeps it: Wagtail's document serve view sends its own
+sandboxing ``Content-Security-Policy`` for inline documents
+(https://docs.wagtail.org/en/stable/reference/settings.html#wagtaildocs-block-embedded-content).
+
+Settings: ``CSP_FRAME_SRC`` (embed hosts), ``CSP_EXTRA_IMG_SRC`` (e.g. an S3 or CDN origin for
+media), ``CSP_REPORT_ONLY`` (send ``Content-Security-Policy-Report-Only`` while trying a change).
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+DEFAULT_FRAME_SRC = (
+    "https://www.youtube-nocookie.com",
+    "https://www.youtube.com",
+    "https://player.vimeo.com",
+)
+
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "camera=()",
+        "geolocation=()",
+        "gyroscope=()",
+        "magnetometer=()",
+        "microphone=()",
+        "payment=()",
+        "usb=()",
+        # Embedded videos may still go full screen.
+        'fullscreen=(self "https://www.youtube-nocookie.com" "https://www.youtube.com" '
+        '"https://player.vimeo.com")',
+    ]
+)
+
+
+def _origin(url):
+    parts = urlsplit(url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _external_asset_origins():
+    """Media or static files on another host (S3, a CDN) must be allowed as images and styles."""
+    origins = {_origin(settings.MEDIA_URL), _origin(settings.STATIC_URL)}
+    origins.update(getattr(settings, "CSP_EXTRA_IMG_SRC", []))
+    return sorted(origin for origin in origins if origin)
+
+
+def _serialise(directives):
+    return "; ".join(f"{name} {' '.join(values)}".strip() for name, values in directives.items())
+
+
+def public_policy():
+    assets = _external_asset_origins()
+    frames = list(getattr(settings, "CSP_FRAME_SRC", DEFAULT_FRAME_SRC))
+    return _serialise(
+        {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'", *assets],
+            "style-src-attr": ["'unsafe-inline'"],
+            "img-src": ["'self'", "data:", *assets],
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "media-src": ["'self'", *assets],
+            "frame-src": frames or ["'none'"],
+            "object-src": ["'none'"],
+            "frame-ancestors": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+        }
+    )
+
+
+def admin_policy():
+    assets = _external_asset_origins()
+    frames = list(getattr(settings, "CSP_FRAME_SRC", DEFAULT_FRAME_SRC))
+    return _serialise(
+        {
+            "default-src": ["'self'"],
+            # Wagtail's admin renders inline scripts and styles; it is only used by editors.
+            "script-src": ["'self'", "'unsafe-inline'"],
+            "style-src": ["'self'", "'unsafe-inline'", *assets],
+            # Avatars (Gravatar), image choosers and embed previews load from other hosts.
+            "img-src": ["'self'", "data:", "blob:", "https:"],
+            "font-src": ["'self'", "data:"],
+            # Wagtail's upgrade notice asks releases.wagtail.io for the latest version.
+            "connect-src": ["'self'", "https://releases.wagtail.io"],
+            "media-src": ["'self'", *assets],
+            "frame-src": ["'self'", *frames],
+            "object-src": ["'none'"],
+            # The live preview panel frames admin URLs from the admin itself.
+            "frame-ancestors": ["'self'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+        }
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Adds the CSP for the public site or the admin, and a Permissions-Policy, to every response.
+
+    It sits above the anonymous page cache in ``MIDDLEWARE``, so cached pages get the headers too
+    (including ``X-Frame-Options``, which Django's middleware below the cache cannot add to a hit).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.public = public_policy()
+        self.admin = admin_policy()
+        self.header = (
+            "Content-Security-Policy-Report-Only"
+            if getattr(settings, "CSP_REPORT_ONLY", False)
+            else "Content-Security-Policy"
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response and self.header not in response:
+            is_admin = request.path.startswith("/admin/")
+            response[self.header] = self.admin if is_admin else self.public
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # Pages served by the anonymous page cache skip XFrameOptionsMiddleware (it sits below).
+        if not getattr(response, "xframe_options_exempt", False):
+            response.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
+        return response
