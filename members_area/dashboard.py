@@ -27,6 +27,16 @@ def _upcoming(user, locale, group=None, limit=EVENTS_LIMIT):
     return list(upcoming_occurrences(user, locale=locale, limit=limit, only_group=group))
 
 
+def general_events(user, locale, limit=EVENTS_LIMIT):
+    """Events for everyone or all members; binnenbuurt events show in their own block only."""
+    occurrences = _upcoming(user, locale, limit=limit * 3)
+    return [
+        occurrence
+        for occurrence in occurrences
+        if getattr(occurrence.event, "audience", "") != "binnenbuurt"
+    ][:limit]
+
+
 def member_of(user):
     """The member profile with its binnenbuurt and both contact persons, in one query."""
     from .models import Member
@@ -112,7 +122,7 @@ def dashboard_context(page, request):
         "own_news": news_items(user, section) if section else [],
         "own_events": _upcoming(user, locale, members_group) if members_group else [],
         "general_news": news_items(user, news_root),
-        "general_events": _upcoming(user, locale),
+        "general_events": general_events(user, locale),
         "contacts": contacts,
         "documents": documents_of(binnenbuurt),
         "is_contact_person": bool(binnenbuurt and binnenbuurt.is_contact_person(user)),
