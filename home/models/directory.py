@@ -5,6 +5,7 @@ from modelcluster.fields import ParentalManyToManyField
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -166,6 +167,13 @@ class StadsdorpPage(BasePage):
     @property
     def summary(self):
         return self.listing_summary or self.short_description
+
+    @cached_property
+    def localized_themes(self):
+        """Themes in this page's language; listings set it in bulk to avoid a query per page."""
+        from home.directory import localized_themes
+
+        return localized_themes(self)
 
     @property
     def has_location(self):
