@@ -7,9 +7,10 @@ return the same :class:`SearchResults`, so templates and views never see engine 
 See README.md in this folder.
 """
 
+import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from . import analysis
+
+logger = logging.getLogger(__name__)
 
 FACETS = ("type", "theme", "tag", "year", "audience")
 SORTS = ("relevance", "date")
@@ -213,7 +216,15 @@ def get_engine(name=None):
 
 
 def search(query, engine=None):
-    return (engine or get_engine()).search(query)
+    """Search with the configured engine; if Elasticsearch is down, the database engine answers."""
+    engine = engine or get_engine()
+    if engine.name == "database":
+        return engine.search(query)
+    try:
+        return engine.search(replace(query))
+    except Exception:  # noqa: BLE001 - readers get results from the database index instead
+        logger.exception("Kennisbank search engine %s failed; using the database", engine.name)
+        return get_engine("database").search(query)
 
 
 def normalise_for_log(text):
