@@ -1,0 +1,224 @@
+"""Rendering of every kennisbank page type, the guide's outline and print view, votes."""
+
+import datetime
+
+import pytest
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Locale
+
+from kennisbank.factories import (
+    ArtikelPageFactory,
+    GlossaryPageFactory,
+    GlossaryTermFactory,
+    StappenplanPageFactory,
+)
+from kennisbank.listings import latest_items
+from kennisbank.models import HelpfulVote, KennisbankFeaturedItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_item_type_renders(client, items):
+    expected = {
+        "guide": ["Stap 1", "Zoek medestanders", "Randvoorwaarden", "Was dit nuttig?"],
+        "report": ["Over de bijeenkomst", "Amsterdam", "Besproken onderwerpen"],
+        "publication": ["Belangrijkste bevindingen", "Communicatie is een knelpunt."],
+        "article": ["Tip 1", "Wees aanwezig", "Tip 2", "Was dit nuttig?"],
+    }
+    for key, texts in expected.items():
+        response = client.get(items[key].url)
+        assert response.status_code == 200, key
+        content = response.content.decode()
+        assert f"<h1>{items[key].title}</h1>" in content
+        for text in texts:
+            assert text in content, (key, text)
+    report = client.get(items["report"].url).content.decode()
+    assert "Was dit nuttig?" not in report  # only guides and articles ask
+
+
+def test_guide_table_of_contents_and_continuous_step_numbers(client, items):
+    guide = items["guide"]
+    outline = guide.outline
+    assert [entry["is_phase"] for entry in outline] == [True, False]
+    numbers = [step["number"] for entry in outline for step in entry["steps"]]
+    assert numbers == [1, 2, 3]
+    content = client.get(guide.url).content.decode()
+    for entry in outline:
+        for step in entry["steps"]:
+            assert f'href="#{step["anchor"]}"' in content
+            assert f'id="{step["anchor"]}"' in content
+    assert "Stap 3: Neem papier en pennen mee" in content
+    assert f'href="#{outline[0]["anchor"]}"' in content
+
+
+def test_guide_print_view_has_steps_without_site_chrome(client, items):
+    response = client.get(items["guide"].url + "?print=1")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'class="kb-print-version"' in content
+    assert "Stap 2" in content and "Prik een datum" in content
+    assert "site-header" not in content
+    assert "kb-toc" not in content
+    assert 'name="robots" content="noindex"' in content
+
+
+def test_index_shows_featured_latest_themes_and_feed_links(client, kennisbank, items, themes):
+    KennisbankFeaturedItem.objects.create(index_page=kennisbank, page=items["guide"])
+    content = client.get(kennisbank.url).content.decode()
+    assert 'name="q"' in content and f'action="{kennisbank.url}"' in content
+    assert "Uitgelicht" in content and "Een stadsdorp starten" in content
+    assert "Nieuw in de kennisbank" in content
+    assert "?theme=ontmoeting" in content and "(3 items)" in content
+    assert "?type=stappenplan" in content
+    assert 'rel="alternate" type="application/rss+xml"' in content
+
+
+def test_index_hides_private_items_everywhere(client, kennisbank, items, restrict_to_login):
+    restrict_to_login(items["publication"])
+    KennisbankFeaturedItem.objects.create(index_page=kennisbank, page=items["publication"])
+    content = client.get(kennisbank.url).content.decode()
+    assert "Stadsdorpen in beeld" not in content
+    assert "(2 items)" in content  # ontmoeting counts only the visible guide and report
+
+
+def test_index_delegates_search_parameters(client, kennisbank, items, monkeypatch):
+    from django.http import HttpResponse
+
+    import kennisbank.search.views as search_views
+
+    calls = []
+
+    def fake_results(request, page):
+        calls.append((request.GET.get("q"), page.pk))
+        return HttpResponse("results")
+
+    monkeypatch.setattr(search_views, "results_response", fake_results, raising=False)
+    assert client.get(kennisbank.url + "?q=flyer").content == b"results"
+    assert client.get(kennisbank.url + "?theme=cultuur").content == b"results"
+    assert calls == [("flyer", kennisbank.pk), (None, kennisbank.pk)]
+    assert client.get(kennisbank.url).content != b"results"
+
+
+def test_related_items_share_themes_and_tags_and_exclude_private(items, restrict_to_login):
+    related = items["guide"].related_items(AnonymousUser())
+    assert [item.pk for item in related][:2] == [items["report"].pk, items["publication"].pk]
+    assert items["article"].pk not in [item.pk for item in related]
+    restrict_to_login(items["report"])
+    related = items["guide"].related_items(AnonymousUser())
+    assert items["report"].pk not in [item.pk for item in related]
+
+
+def test_related_items_use_a_constant_number_of_queries(kennisbank, items, themes):
+    for number in range(10):
+        StappenplanPageFactory(
+            parent=kennisbank, slug=f"extra-{number}", themes=[themes["ontmoeting"]]
+        )
+    with CaptureQueriesContext(connection) as queries:
+        related = items["guide"].related_items(AnonymousUser(), limit=8)
+        [item.title for item in related]
+    assert len(related) == 8
+    assert len(queries) <= 5
+
+
+def test_latest_items_newest_first_visible_and_in_locale(items, restrict_to_login, locales):
+    dutch, english = locales
+    items["article"].publication_date = datetime.date.today()
+    items["article"].save()
+    restrict_to_login(items["guide"])
+    latest = latest_items(AnonymousUser(), dutch, limit=3)
+    assert latest[0].pk == items["article"].pk
+    assert items["guide"].pk not in [item.pk for item in latest]
+    assert len(latest) == 3
+    assert latest_items(AnonymousUser(), english) == []
+
+
+def test_item_list_include_renders_in_constant_queries(rf, items):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    dutch = Locale.objects.get(language_code="nl")
+    latest = latest_items(request.user, dutch, limit=4)
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string(
+            "kennisbank/includes/item_list.html", {"items": latest, "request": request}
+        )
+    assert html.count('class="kb-item-list__item"') == 4
+    assert "Stappenplan" in html and "Verslag" in html
+    assert len(queries) <= 3
+
+
+def test_helpful_vote_counts_once_per_browser(client, items):
+    guide = items["guide"]
+    url = f"/nl/kennisbank/nuttig/{guide.pk}/"
+    response = client.post(url, {"helpful": "ja"})
+    assert response.status_code == 302 and response["Location"].endswith("#nuttig")
+    client.post(url, {"helpful": "ja"})
+    client.post(url, {"helpful": "nee"})
+    assert HelpfulVote.counts_for(guide) == {"yes": 1, "no": 0}
+    page = client.get(guide.url).content.decode()
+    assert "Bedankt voor je reactie" in page and 'name="helpful"' not in page
+
+    other_browser = client.__class__()
+    other_browser.post(url, {"helpful": "nee"})
+    assert HelpfulVote.counts_for(guide) == {"yes": 1, "no": 1}
+
+
+def test_helpful_vote_rejects_bad_input_and_other_types(client, items):
+    guide = items["guide"]
+    assert client.post(f"/nl/kennisbank/nuttig/{guide.pk}/", {"helpful": "x"}).status_code == 400
+    report = items["report"]
+    assert client.post(f"/nl/kennisbank/nuttig/{report.pk}/", {"helpful": "ja"}).status_code == 400
+    assert client.get(f"/nl/kennisbank/nuttig/{guide.pk}/").status_code == 405
+    assert client.post("/nl/kennisbank/nuttig/999999/", {"helpful": "ja"}).status_code == 404
+    assert HelpfulVote.objects.count() == 0
+
+
+def test_helpful_vote_requires_csrf(items):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/nl/kennisbank/nuttig/{items['guide'].pk}/", {"helpful": "ja"})
+    assert response.status_code == 403
+
+
+def test_glossary_page_lists_terms_by_letter(client, kennisbank, locales):
+    dutch, _english = locales
+    stadsdorp = GlossaryTermFactory(term="Stadsdorp", slug="stadsdorp", locale=dutch)
+    binnenbuurt = GlossaryTermFactory(term="Binnenbuurt", slug="binnenbuurt", locale=dutch)
+    stadsdorp.related_terms.add(binnenbuurt)
+    glossary = GlossaryPageFactory(parent=kennisbank)
+    content = client.get(glossary.url).content.decode()
+    assert 'href="#letter-B"' in content and 'href="#letter-S"' in content
+    assert 'id="begrip-stadsdorp"' in content
+    assert content.index("Binnenbuurt") < content.index("Stadsdorp</dt>")
+    assert 'aria-disabled="true">Q<' in content
+    assert 'Zie ook: <a href="#begrip-binnenbuurt">' in content
+
+
+def test_english_translation_renders_in_english(client, home_page, kennisbank, items, locales):
+    _dutch, english = locales
+    home_en = home_page.copy_for_translation(english)
+    home_en.save_revision().publish()
+    index_en = kennisbank.copy_for_translation(english)
+    index_en.save_revision().publish()
+    guide_en = items["guide"].copy_for_translation(english).specific
+    guide_en.title = "Starting a stadsdorp"
+    guide_en.save_revision().publish()
+    response = client.get(guide_en.url)
+    assert response.status_code == 200
+    assert guide_en.url.startswith("/en/")
+    content = response.content.decode()
+    assert "Step 1" in content and "Was this helpful?" in content
+    assert '<html lang="en"' in content
+    assert "Stap 1" not in content
+
+
+def test_article_tips_are_numbered_in_order(client, kennisbank):
+    article = ArtikelPageFactory(parent=kennisbank, slug="tips-volgorde")
+    content = client.get(article.url).content.decode()
+    assert content.index("Tip 1") < content.index("Wees aanwezig") < content.index("Tip 2")
