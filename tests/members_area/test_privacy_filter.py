@@ -1,0 +1,40 @@
+"""home.privacy.visible_pages with the member area's restrictions, and its query cost."""
+
+import pytest
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Page
+
+from home.privacy import can_view, visible_pages
+from members_area.models import Binnenbuurt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visible_pages_follow_login_and_group_restrictions(world):
+    everything = Page.objects.descendant_of(world.home, inclusive=True)
+    anonymous = set(visible_pages(everything, AnonymousUser()).values_list("pk", flat=True))
+    member_b = set(visible_pages(everything, world.users["member_b"]).values_list("pk", flat=True))
+    member_a = set(visible_pages(everything, world.users["member_a"]).values_list("pk", flat=True))
+    assert world.members_area.pk not in anonymous
+    assert world.news_a.pk not in anonymous
+    assert world.members_area.pk in member_b
+    assert world.news_b.pk in member_b and world.news_a.pk not in member_b
+    assert world.news_a.pk in member_a and world.news_b.pk not in member_a
+    assert can_view(world.news_a, world.users["contact_a"])
+    assert not can_view(world.news_a, world.users["editor"])
+
+
+def test_query_count_does_not_grow_with_binnenbuurten(world):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            list(visible_pages(Page.objects.all(), world.users["member_a"]))
+        return len(captured)
+
+    before = queries()
+    for number in range(5):
+        Binnenbuurt.objects.create(name=f"Extra {number}", stadsdorp=world.stadsdorp)
+    assert queries() == before

@@ -1,0 +1,96 @@
+"""The member's own profile, data download, removal request and the administrators' CSV."""
+
+import json
+
+import pytest
+
+from django.core import mail
+from django.urls import reverse
+
+from members_area.models import AccountRemovalRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_requires_login(client, world):
+    response = client.get("/nl/mijn-profiel/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/nl/login/?next=")
+
+
+def test_member_edits_own_profile(client, world):
+    client.force_login(world.users["member_a"])
+    response = client.post(
+        "/nl/mijn-profiel/",
+        {
+            "first_name": "Anna",
+            "last_name": "de Vries",
+            "phone": "020 999 99 99",
+            "address": "Zonnehof 3",
+            "listed_consent": "on",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    member = world.users["member_a"].member
+    member.refresh_from_db()
+    member.user.refresh_from_db()
+    assert (member.phone, member.listed_consent, member.language) == ("020 999 99 99", True, "en")
+    assert member.user.last_name == "de Vries"
+
+
+def test_member_list_shows_only_consenting_members_to_the_binnenbuurt(client, world):
+    member = world.users["member_a"].member
+    member.listed_consent = True
+    member.save()
+    client.force_login(world.users["contact_a"])
+    content = client.get(world.page_a.url).content.decode()
+    assert "Ledenlijst" in content
+    assert "020 111 11 11" in content  # Anna consented
+    assert "06 12345678" in content  # Carla is a contact person: shown as such
+    assert content.count("<tr>") == 2  # header + Anna: Carla did not consent to the list
+
+
+def test_download_own_data(client, world):
+    client.force_login(world.users["member_a"])
+    response = client.get("/nl/mijn-profiel/mijn-gegevens.json")
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "anna@example.org"
+    assert data["member"]["binnenbuurt"] == "Zonnehof"
+    assert data["member"]["phone"] == "020 111 11 11"
+
+
+def test_removal_request_notifies_administrators(client, world):
+    client.force_login(world.users["member_a"])
+    response = client.post("/nl/mijn-profiel/verwijderen/", {"reason": "Ik verhuis"})
+    assert "Vink dit vakje aan" in response.content.decode()
+    response = client.post(
+        "/nl/mijn-profiel/verwijderen/", {"reason": "Ik verhuis", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert AccountRemovalRequest.objects.get().user == world.users["member_a"]
+    assert mail.outbox[0].to == ["admin@example.org"]
+    assert "anna@example.org" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("role", ["member_a", "contact_a", "editor"])
+def test_csv_export_is_for_administrators_only(client, world, role):
+    client.force_login(world.users[role])
+    response = client.get(reverse("members_area_export_csv"))
+    assert response.status_code != 200
+
+
+def test_csv_export_for_administrator(client, world):
+    member = world.users["member_a"].member
+    member.address = '=HYPERLINK("http://x")'
+    member.save()
+    client.force_login(world.users["admin"])
+    response = client.get(reverse("members_area_export_csv"))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Voornaam;Achternaam;E-mailadres")
+    assert len(lines) == 4  # header + three members
+    assert "'=HYPERLINK" in text
