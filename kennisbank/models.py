@@ -255,6 +255,18 @@ class KennisbankItemPage(BasePage):
         help_text=_("Het bestand waaruit deze pagina is geïmporteerd."),
     )
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    source_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("origineel bestand"),
+        help_text=_(
+            "Het oorspronkelijke bestand, bijvoorbeeld van een import; lezers kunnen het "
+            "downloaden."
+        ),
+    )
 
     # Subclasses set this; the base page itself is never created.
     item_kind = None
@@ -269,7 +281,8 @@ class KennisbankItemPage(BasePage):
         MultiFieldPanel(
             [FieldPanel("content_owner"), FieldPanel("last_reviewed")],
             heading=_("Eigenaar en controle"),
-        )
+        ),
+        FieldPanel("source_document"),
     ]
 
     search_fields = [
