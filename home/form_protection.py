@@ -111,20 +111,34 @@ class ProtectedForm(BaseForm):
         return [field for field in self if field.name not in (HONEYPOT_FIELD, TOKEN_FIELD)]
 
 
+MAX_LENGTH_MESSAGE = _(
+    "Dit is te lang: gebruik hoogstens %(limit_value)d tekens (nu zijn het er %(show_value)d)."
+)
+INVALID_EMAIL_MESSAGE = _(
+    "Dit lijkt geen geldig e-mailadres. Een e-mailadres ziet eruit als naam@voorbeeld.nl."
+)
+
+
 class ProtectedFormBuilder(FormBuilder):
     """Wagtail's form builder with length limits on every text field and our protected form."""
 
     def create_singleline_field(self, field, options):
         options["max_length"] = SINGLELINE_MAX_LENGTH
+        options["error_messages"] = {"max_length": MAX_LENGTH_MESSAGE}
         return forms.CharField(**options)
 
     def create_multiline_field(self, field, options):
         options["max_length"] = MULTILINE_MAX_LENGTH
+        options["error_messages"] = {"max_length": MAX_LENGTH_MESSAGE}
         options.setdefault("widget", forms.Textarea(attrs={"rows": 6}))
         return forms.CharField(**options)
 
     def create_email_field(self, field, options):
         options["max_length"] = EMAIL_MAX_LENGTH
+        options["error_messages"] = {
+            "max_length": MAX_LENGTH_MESSAGE,
+            "invalid": INVALID_EMAIL_MESSAGE,
+        }
         return forms.EmailField(**options)
 
     def get_form_class(self):

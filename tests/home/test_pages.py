@@ -1,0 +1,205 @@
+"""Every home page type renders, in Dutch and in English, and the directory filter works."""
+
+import pytest
+
+from home.factories import ContentPageFactory, StadsdorpPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_renders_with_call_to_action(client, home_page, content_page):
+    home_page.cta_page = content_page
+    home_page.cta_link_text = "Lees hoe het werkt"
+    home_page.save_revision().publish()
+    response = client.get("/nl/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and home_page.title in html
+    assert "Start een stadsdorp" in html
+    assert f'href="{content_page.url}"' in html
+    assert "Lees hoe het werkt" in html
+
+
+def test_home_page_renders_in_english(client, english_home):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
+    assert "Network of Stadsdorpen" in response.content.decode()
+
+
+def test_home_page_lists_come_from_the_other_apps_when_present(client, home_page):
+    from home import listings
+
+    response = client.get("/nl/")
+    html = response.content.decode()
+    if listings.latest_items is None:
+        assert "home-kennisbank-title" not in html
+    else:
+        assert "home-kennisbank-title" in html
+    if listings.upcoming_occurrences is None:
+        assert "home-events-title" not in html
+    else:
+        assert "home-events-title" in html
+
+
+def test_home_page_without_other_apps_renders_empty(client, home_page, monkeypatch):
+    from home import listings
+
+    monkeypatch.setattr(listings, "latest_items", None)
+    monkeypatch.setattr(listings, "upcoming_occurrences", None)
+    response = client.get("/nl/")
+    assert response.status_code == 200
+    assert "home-kennisbank-title" not in response.content.decode()
+    assert "home-events-title" not in response.content.decode()
+
+
+def test_content_page_renders_every_block(client, home_page):
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents.models import Document
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="Buurt", file=get_test_image_file())
+    document = Document(title="Checklist")
+    document.file.save("checklist.txt", ContentFile(b"stap 1"), save=False)
+    document.save()
+    url = "https://www.youtube.com/watch?v=test"
+    Embed.objects.create(
+        url=url, hash=get_embed_hash(url), type="video", html='<iframe title="x"></iframe>'
+    )
+    page = ContentPageFactory(
+        parent=home_page,
+        slug="alles",
+        body=[],
+    )
+    page.body = [
+        {
+            "type": "heading",
+            "value": {"text": "Wat is een stadsdorp?", "level": "h2", "anchor": ""},
+        },
+        {"type": "paragraph", "value": {"text": "<p>Buren helpen elkaar.</p>"}},
+        {
+            "type": "image",
+            "value": {"image": image.pk, "alt_text": "Een straat", "caption": "Oost"},
+        },
+        {"type": "quote", "value": {"quote": "Fijn!", "attribution": "Els"}},
+        {
+            "type": "call_to_action",
+            "value": {
+                "title": "Doe mee",
+                "text": "",
+                "link_text": "Word lid",
+                "page": home_page.pk,
+                "url": "",
+            },
+        },
+        {
+            "type": "faq",
+            "value": {
+                "title": "Vragen",
+                "items": [{"question": "Kost het geld?", "answer": "<p>Soms.</p>"}],
+            },
+        },
+        {"type": "document", "value": {"document": document.pk, "title": "", "description": ""}},
+        {"type": "embed", "value": {"embed": url, "title": "Video", "transcript": "Tekst"}},
+    ]
+    page.save_revision().publish()
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h2 id="wat-is-een-stadsdorp" class="block-heading">' in html
+    assert 'alt="Een straat"' in html and "<figcaption>Oost</figcaption>" in html
+    assert "<blockquote>" in html
+    assert "<details" in html and "<summary" in html and "Kost het geld?" in html
+    assert "Checklist" in html and "(TXT" in html
+    assert '<iframe title="x">' in html
+    assert "Word lid" in html
+
+
+def test_image_block_requires_alt_text():
+    from django.core.exceptions import ValidationError
+
+    from home.blocks import ImageBlock
+
+    block = ImageBlock()
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python({"image": None, "alt_text": "", "caption": ""}))
+
+
+def test_directory_lists_stadsdorpen(client, directory, django_assert_max_num_queries):
+    response = client.get(directory.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Stadsdorp Cultuurrijk" in html and "Stadsdorp Groenoord" in html
+
+
+def test_directory_filters_by_theme(client, directory):
+    response = client.get(directory.url, {"thema": "cultuur"})
+    html = response.content.decode()
+    assert "Stadsdorp Cultuurrijk" in html
+    assert "Stadsdorp Groenoord" not in html
+    assert "1 stadsdorp met het thema" in html
+    assert '<option value="cultuur" selected>' in html
+
+
+def test_directory_unknown_theme_shows_everything_with_a_message(client, directory):
+    response = client.get(directory.url, {"thema": "<script>bestaat-niet"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dat thema kennen we niet" in html
+    assert "Stadsdorp Cultuurrijk" in html and "Stadsdorp Groenoord" in html
+    assert "<script>bestaat-niet" not in html
+
+
+def test_directory_queries_do_not_grow(client, directory, themes, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(directory.url)  # warm caches (site root paths, settings)
+    with CaptureQueriesContext(connection) as few:
+        client.get(directory.url)
+    for _ in range(10):
+        StadsdorpPageFactory(parent=directory, themes=[themes["cultuur"], themes["groen"]])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(directory.url)
+    assert response.content.decode().count('class="card"') == 12
+    assert len(many) == len(few)
+
+
+def test_english_directory_filters_untranslated_stadsdorpen_by_english_theme(
+    client, directory, english_home, locales
+):
+    _dutch, english = locales
+    directory_en = directory.copy_for_translation(english)
+    directory_en.save_revision().publish()
+    for stadsdorp in directory.get_children().specific():
+        stadsdorp.copy_for_translation(english, alias=True)
+    response = client.get(directory_en.url, {"thema": "culture"})
+    html = response.content.decode()
+    assert "Stadsdorp Cultuurrijk" in html
+    assert "Stadsdorp Groenoord" not in html
+    assert 'class="tag">Culture<' in html
+
+
+def test_stadsdorp_page_shows_contact_and_location(client, directory):
+    stadsdorp = directory.get_children().specific().first()
+    stadsdorp.latitude = "52.360000"
+    stadsdorp.longitude = "4.920000"
+    stadsdorp.contact_phone = "020 123 45 67"
+    stadsdorp.save_revision().publish()
+    response = client.get(stadsdorp.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="tel:0201234567"' in html
+    assert "openstreetmap.org/?mlat=52.360000&amp;mlon=4.920000" in html
+    assert "Alle stadsdorpen" in html
+
+
+def test_unpublished_stadsdorp_is_not_listed(client, directory):
+    stadsdorp = directory.get_children().first()
+    stadsdorp.unpublish()
+    response = client.get(directory.url)
+    assert stadsdorp.title not in response.content.decode()
