@@ -1,0 +1,174 @@
+"""``./manage.py backup_site OUTPUT.tar.gz``: the database and all media files in one archive.
+
+Why Django's ``dumpdata`` and not ``pg_dump`` or a copy of the SQLite file: one format that works
+the same on SQLite (development, small installs) and PostgreSQL (production), needs no database
+client tools of a matching version on the machine, and can even move a site from SQLite to
+PostgreSQL. Foreign keys to content types and permissions are written as natural keys
+(``--natural-foreign``), because those rows are recreated by ``migrate`` with ids that differ per
+database; they are saved as a list of natural keys instead (some permissions come from data
+migrations, not from ``migrate``'s hooks) and recreated before the data is loaded. Sessions and the
+search index are left out; the index is rebuilt on restore. The price is
+speed on very large databases, and a restore needs the same code (migrations) as the backup; the
+manifest records the applied migrations so that ``restore_site`` can refuse a mismatch.
+
+Media files are read through Django's default storage, so the same command backs up a local
+``MEDIA_ROOT`` or an S3 bucket (django-storages).
+
+Archive layout::
+
+    manifest.json     format, creation time, database vendor, row counts per model, media totals,
+                      applied migrations, content types and permissions (natural keys)
+    database.json     dumpdata output
+    media/<name>      every file in the default storage
+"""
+
+import io
+import json
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.recorder import MigrationRecorder
+
+FORMAT_VERSION = 1
+# Recreated by `migrate` (content types, permissions) or rebuilt after a restore (search index);
+# sessions are not worth restoring.
+EXCLUDED_MODELS = [
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",
+    "modelsearch.indexentry",
+    "modelsearch.sqliteftsindexentry",
+]
+
+
+def excluded_labels():
+    """Only exclude models that exist: dumpdata refuses unknown labels."""
+    labels = []
+    for label in EXCLUDED_MODELS:
+        app_label, model_name = label.split(".")
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        labels.append(model._meta.label)
+    return labels
+
+
+def counted_models():
+    excluded = {label.lower() for label in excluded_labels()}
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.label_lower not in excluded
+        and model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in {"contenttypes.contenttype", "auth.permission"}
+    ]
+
+
+def row_counts():
+    return {model._meta.label_lower: model._default_manager.count() for model in counted_models()}
+
+
+def applied_migrations():
+    recorder = MigrationRecorder(connections[DEFAULT_DB_ALIAS])
+    return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
+
+
+def permission_keys():
+    from django.contrib.auth.models import Permission
+
+    return [
+        [
+            permission.content_type.app_label,
+            permission.content_type.model,
+            permission.codename,
+            permission.name,
+        ]
+        for permission in Permission.objects.select_related("content_type").order_by("pk")
+    ]
+
+
+def content_type_keys():
+    from django.contrib.contenttypes.models import ContentType
+
+    return [[ct.app_label, ct.model] for ct in ContentType.objects.order_by("pk")]
+
+
+def storage_files(storage, directory=""):
+    """Every file name in ``storage``, recursively (works for local disks and S3)."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{directory}/{name}" if directory else name
+    for sub in sorted(directories):
+        yield from storage_files(storage, f"{directory}/{sub}" if directory else sub)
+
+
+class Command(BaseCommand):
+    help = "Maak een back-up van de database en alle mediabestanden in één .tar.gz-bestand."
+
+    def add_arguments(self, parser):
+        parser.add_argument("output", help="Pad van het archief, bijvoorbeeld backup.tar.gz")
+
+    def handle(self, *args, output, **options):
+        output_path = Path(output)
+        if not output_path.parent.exists():
+            raise CommandError(f"Map bestaat niet: {output_path.parent}")
+        with tempfile.TemporaryDirectory(prefix="backup-site-") as workdir:
+            database_file = Path(workdir) / "database.json"
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                exclude=excluded_labels(),
+                output=str(database_file),
+                indent=None,
+                verbosity=0,
+            )
+            media_names = list(storage_files(default_storage))
+            media_bytes = 0
+            partial = output_path.with_name(output_path.name + ".partial")
+            with tarfile.open(partial, "w:gz") as archive:
+                archive.add(database_file, arcname="database.json")
+                for name in media_names:
+                    with default_storage.open(name, "rb") as media_file:
+                        data = media_file.read()
+                    media_bytes += len(data)
+                    info = tarfile.TarInfo(f"media/{name}")
+                    info.size = len(data)
+                    archive.addfile(info, io.BytesIO(data))
+                manifest = {
+                    "format": FORMAT_VERSION,
+                    "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "database_vendor": connections[DEFAULT_DB_ALIAS].vendor,
+                    "counts": row_counts(),
+                    "media_files": len(media_names),
+                    "media_bytes": media_bytes,
+                    "migrations": applied_migrations(),
+                    "content_types": content_type_keys(),
+                    "permissions": permission_keys(),
+                }
+                encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
+                info = tarfile.TarInfo("manifest.json")
+                info.size = len(encoded)
+                archive.addfile(info, io.BytesIO(encoded))
+            # Only a complete archive gets the requested name.
+            partial.replace(output_path)
+        pages = manifest["counts"].get("wagtailcore.page", 0)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Back-up geschreven naar {output_path}: {pages} pagina's, "
+                f"{len(media_names)} mediabestanden ({media_bytes} bytes)."
+            )
+        )

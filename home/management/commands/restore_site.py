@@ -1,0 +1,177 @@
+"""``./manage.py restore_site INPUT.tar.gz [--force]``: put back what ``backup_site`` saved.
+
+The database is emptied (``flush``, which lets ``migrate``'s hooks recreate content types and
+permissions) and loaded from the archive's ``database.json`` inside one transaction: if loading
+fails or the row counts differ from the manifest, nothing changes. Media files are then written
+through the default storage (local disk or S3), and the search index is rebuilt.
+
+A database that already holds content (users, pages below the site root, documents or images) is
+only overwritten with ``--force``. The archive must come from the same code: a backup that has
+migrations this checkout does not know is refused (update the code first).
+"""
+
+import json
+import tarfile
+import tempfile
+from io import StringIO
+from pathlib import Path, PurePosixPath
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from cms import page_cache
+
+from .backup_site import FORMAT_VERSION, applied_migrations, row_counts
+
+
+class CountMismatch(Exception):
+    pass
+
+
+def has_content():
+    return (
+        get_user_model().objects.exists()
+        or Page.objects.filter(depth__gt=2).exists()
+        or get_document_model().objects.exists()
+        or get_image_model().objects.exists()
+    )
+
+
+def recreate_content_types_and_permissions(manifest):
+    """``flush`` recreates the default ones; data migrations made others (e.g. wagtail-localize's
+    ``submit_translation``) that the data refers to by natural key."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    for app_label, model in manifest.get("content_types", []):
+        ContentType.objects.get_or_create(app_label=app_label, model=model)
+    for app_label, model, codename, name in manifest.get("permissions", []):
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        Permission.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+
+
+def safe_media_name(member_name):
+    """The storage name of an archive member below ``media/``, or None if it is unsafe."""
+    path = PurePosixPath(member_name)
+    if path.is_absolute() or ".." in path.parts or len(path.parts) < 2:
+        return None
+    return str(PurePosixPath(*path.parts[1:]))
+
+
+class Command(BaseCommand):
+    help = "Zet een back-up van backup_site terug: database en mediabestanden."
+
+    def add_arguments(self, parser):
+        parser.add_argument("input", help="Pad van het archief van backup_site")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Overschrijf een database waarin al inhoud staat.",
+        )
+        parser.add_argument(
+            "--skip-index",
+            action="store_true",
+            help="Bouw de zoekindex niet opnieuw op (doe dat later met update_index).",
+        )
+
+    def handle(self, *args, input, force, skip_index, **options):
+        archive_path = Path(input)
+        if not archive_path.is_file():
+            raise CommandError(f"Bestand niet gevonden: {archive_path}")
+        try:
+            archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 (closed by the with below)
+        except (tarfile.TarError, OSError) as error:
+            raise CommandError(f"Geen geldig back-uparchief: {error}") from error
+        with archive, tempfile.TemporaryDirectory(prefix="restore-site-") as workdir:
+            manifest = self.read_manifest(archive)
+            self.check_migrations(manifest)
+            if has_content() and not force:
+                raise CommandError(
+                    "De database bevat al inhoud. Gebruik --force om die te vervangen door de "
+                    "back-up."
+                )
+            database_file = Path(workdir) / "database.json"
+            member = archive.extractfile("database.json")
+            if member is None:
+                raise CommandError("Het archief bevat geen database.json.")
+            with member, open(database_file, "wb") as target:
+                target.write(member.read())
+            self.restore_database(database_file, manifest)
+            restored_files = self.restore_media(archive)
+        if not skip_index:
+            call_command("update_index", stdout=StringIO(), stderr=StringIO())
+        page_cache.invalidate_all()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Back-up teruggezet: {manifest['counts'].get('wagtailcore.page', 0)} pagina's, "
+                f"{restored_files} mediabestanden."
+            )
+        )
+
+    def read_manifest(self, archive):
+        try:
+            member = archive.extractfile("manifest.json")
+        except KeyError:
+            member = None
+        if member is None:
+            raise CommandError("Het archief bevat geen manifest.json: is dit een back-up?")
+        manifest = json.loads(member.read())
+        if manifest.get("format") != FORMAT_VERSION:
+            raise CommandError(f"Onbekend back-upformaat: {manifest.get('format')!r}")
+        return manifest
+
+    def check_migrations(self, manifest):
+        unknown = sorted(set(manifest.get("migrations", [])) - set(applied_migrations()))
+        if unknown:
+            raise CommandError(
+                "De back-up komt van nieuwere code (onbekende migraties: "
+                f"{', '.join(unknown[:5])}). Werk de code bij en draai migrate."
+            )
+
+    def restore_database(self, database_file, manifest):
+        try:
+            with transaction.atomic():
+                call_command("flush", interactive=False, verbosity=0)
+                recreate_content_types_and_permissions(manifest)
+                call_command("loaddata", str(database_file), verbosity=0)
+                counts = row_counts()
+                expected = manifest["counts"]
+                differences = {
+                    label: (expected[label], counts.get(label))
+                    for label in expected
+                    if label in counts and counts[label] != expected[label]
+                }
+                if differences:
+                    raise CountMismatch(differences)
+        except CountMismatch as mismatch:
+            raise CommandError(
+                f"Aantallen wijken af van het manifest, niets teruggezet: {mismatch.args[0]}"
+            ) from None
+
+    def restore_media(self, archive):
+        restored = 0
+        for member in archive.getmembers():
+            if not member.name.startswith("media/") or not member.isfile():
+                continue
+            name = safe_media_name(member.name)
+            if name is None:
+                self.stderr.write(f"Overgeslagen (onveilige naam): {member.name}")
+                continue
+            data = archive.extractfile(member).read()
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(data))
+            if saved != name:
+                raise CommandError(f"Bestand kwam onder een andere naam terug: {saved}")
+            restored += 1
+        return restored

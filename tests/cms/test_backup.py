@@ -1,0 +1,208 @@
+"""Backup and restore round trip: create content, back up, wipe, restore, compare.
+
+Runs on SQLite and on PostgreSQL:
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/ops .venv/bin/pytest tests/cms/test_backup.py``
+"""
+
+import io
+import json
+import shutil
+import tarfile
+
+import pytest
+from PIL import Image as PILImage
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Page
+
+from home.models import ContentPage
+
+# dumpdata/loaddata and flush need real transactions, not the per-test rollback.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def wagtail_roots(transactional_db):
+    """A transactional test's flush also removes what migrations created (the root page and root
+    collection); put them back for the next test that needs them."""
+    from wagtail.models import Collection, Locale
+
+    def ensure():
+        locale, _ = Locale.objects.get_or_create(language_code="nl")
+        if not Page.get_first_root_node():
+            Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        if not Collection.get_first_root_node():
+            Collection.add_root(name="Root")
+
+    ensure()
+    yield
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """A media directory of this test's own: the restore test wipes it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (200, 60, 20)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def content(home_page, media_root):
+    page = home_page.add_child(
+        instance=ContentPage(
+            title="Lid worden",
+            slug="lid-worden",
+            introduction="Voor vijf euro per maand bent u lid van uw stadsdorp.",
+        )
+    )
+    page.save_revision().publish()
+    draft = page.add_child(instance=ContentPage(title="Concept", slug="concept", live=False))
+    document = Document.objects.create(
+        title="Verslag netwerkbijeenkomst",
+        file=ContentFile(b"%PDF-1.4\nVerslag over binnenbuurten\n%%EOF\n", name="verslag.pdf"),
+    )
+    image = Image.objects.create(
+        title="Koffieochtend", file=ImageFile(io.BytesIO(png_bytes()), name="koffie.png")
+    )
+    image.get_rendition("fill-20x20")
+    User.objects.create_user("redacteur", "redacteur@example.org", "een-lang-wachtwoord")
+    return {"page": page, "draft": draft, "document": document, "image": image}
+
+
+def snapshot():
+    pages = sorted(
+        (page.url_path, page.title, page.live, page.specific_class.__name__)
+        for page in Page.objects.all()
+    )
+    documents = {
+        document.title: (document.file.name, document.file.open("rb").read())
+        for document in Document.objects.all()
+    }
+    images = {
+        image.title: (image.file.name, image.file.open("rb").read(), image.width, image.height)
+        for image in Image.objects.all()
+    }
+    renditions = sorted(
+        rendition.file.name for image in Image.objects.all() for rendition in image.renditions.all()
+    )
+    users = sorted(User.objects.values_list("username", "email"))
+    return {
+        "pages": pages,
+        "documents": documents,
+        "images": images,
+        "renditions": renditions,
+        "users": users,
+    }
+
+
+def test_round_trip_restores_pages_documents_and_images(content, media_root, tmp_path):
+    before = snapshot()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert "database.json" in names
+    assert f"media/{content['document'].file.name}" in names
+    assert f"media/{content['image'].file.name}" in names
+    assert manifest["counts"]["wagtailcore.page"] == Page.objects.count()
+    assert manifest["counts"]["wagtaildocs.document"] == 1
+    assert manifest["media_files"] >= 3  # the document, the original image and its rendition
+
+    # A bad day: the database and the media are gone.
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media_root)
+    media_root.mkdir()
+    assert not Document.objects.exists()
+    assert not Page.objects.filter(title="Lid worden").exists()
+
+    output = io.StringIO()
+    call_command("restore_site", str(archive), stdout=output)
+    assert "teruggezet" in output.getvalue()
+
+    after = snapshot()
+    assert after == before
+    restored = Page.objects.get(title="Lid worden").specific
+    assert restored.introduction == "Voor vijf euro per maand bent u lid van uw stadsdorp."
+    assert restored.get_url() == content["page"].get_url()
+    assert User.objects.get(username="redacteur").check_password("een-lang-wachtwoord")
+
+
+def test_restored_site_serves_pages_and_documents(client, content, tmp_path, media_root):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media_root)
+    media_root.mkdir()
+    call_command("restore_site", str(archive), stdout=io.StringIO())
+
+    response = client.get("/nl/lid-worden/")
+    assert response.status_code == 200
+    assert "Voor vijf euro per maand" in response.content.decode()
+    document = Document.objects.get(title="Verslag netwerkbijeenkomst")
+    download = client.get(document.url)
+    assert download.status_code == 200
+    assert b"Verslag over binnenbuurten" in b"".join(download.streaming_content)
+
+
+def test_restore_refuses_a_database_with_content_without_force(content, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    ContentPage.objects.filter(title="Lid worden").update(title="Na de back-up gewijzigd")
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("restore_site", str(archive), stdout=io.StringIO())
+    assert Page.objects.filter(title="Na de back-up gewijzigd").exists()
+
+    call_command("restore_site", str(archive), "--force", stdout=io.StringIO())
+    assert Page.objects.filter(title="Lid worden").exists()
+    assert not Page.objects.filter(title="Na de back-up gewijzigd").exists()
+
+
+def test_restore_refuses_something_that_is_not_a_backup(tmp_path, db):
+    not_an_archive = tmp_path / "backup.tar.gz"
+    not_an_archive.write_bytes(b"not a tar file")
+    with pytest.raises(CommandError, match="Geen geldig"):
+        call_command("restore_site", str(not_an_archive))
+
+    without_manifest = tmp_path / "leeg.tar.gz"
+    with tarfile.open(without_manifest, "w:gz") as tar:
+        info = tarfile.TarInfo("database.json")
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"[]"))
+    with pytest.raises(CommandError, match="manifest"):
+        call_command("restore_site", str(without_manifest))
+
+
+def test_restore_refuses_a_backup_from_newer_code(tmp_path, db):
+    archive = tmp_path / "nieuw.tar.gz"
+    manifest = json.dumps({"format": 1, "counts": {}, "migrations": ["home.9999_future"]}).encode()
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        tar.addfile(info, io.BytesIO(manifest))
+    with pytest.raises(CommandError, match="nieuwere code"):
+        call_command("restore_site", str(archive))
+
+
+def test_media_names_that_escape_the_media_root_are_skipped():
+    from home.management.commands.restore_site import safe_media_name
+
+    assert safe_media_name("media/documents/verslag.pdf") == "documents/verslag.pdf"
+    assert safe_media_name("media/../../etc/passwd") is None
+    assert safe_media_name("/media/x") is None
+    assert safe_media_name("media") is None
