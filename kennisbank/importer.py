@@ -508,7 +508,7 @@ class KennisbankImporter:
     def save_page(self, existing, parsed, path, data, key, checksum):
         if existing:
             page = KennisbankItemPage.objects.get(pk=existing[0]).specific
-            if page.kind != parsed.kind:
+            if page.item_kind != parsed.kind:
                 parsed.notes.append(
                     _("type blijft '%(kind)s' (een bestaande pagina verandert niet van type)")
                     % {"kind": page.kind}
@@ -526,7 +526,7 @@ class KennisbankImporter:
         self.fill_body(page, parsed)
         document = self.store_document(page, parsed, path, data)
         page.source_document = document
-        if page.kind == Kind.PUBLICATIE:
+        if page.item_kind == Kind.PUBLICATIE:
             page.document = document
             if parsed.document_text:
                 page.document_text = parsed.document_text
@@ -550,14 +550,14 @@ class KennisbankImporter:
 
     @staticmethod
     def fill_body(page, parsed):
-        if page.kind == Kind.STAPPENPLAN:
+        if page.item_kind == Kind.STAPPENPLAN:
             page.introduction = "".join(
                 (f"<h3>{escape(heading)}</h3>" if heading else "")
                 + "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
                 for heading, paragraphs in parsed.sections
             )
             return
-        if page.kind == Kind.PUBLICATIE and parsed.document_text:
+        if page.item_kind == Kind.PUBLICATIE and parsed.document_text:
             page.body = []  # the text lives in the document; search reads document_text
             return
         stream = []

@@ -1,7 +1,5 @@
 """./manage.py import_kennisbank PATH... — import files as kennisbank pages (see importer.py)."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -74,7 +72,7 @@ class Command(BaseCommand):
             files,
             desc=_("Importeren"),
             unit=_("bestand"),
-            file=sys.stderr,
+            file=self.stderr._out,
             disable=options["no_progress"] or options["verbosity"] == 0,
         )
         for root, path in progress:
@@ -87,7 +85,8 @@ class Command(BaseCommand):
             if any(details):
                 line += " — " + "; ".join(detail for detail in details if detail)
             if options["verbosity"] > 0 or result.status == "failed":
-                tqdm.write(line, file=self.stdout._out if result.status != "failed" else sys.stderr)
+                stream = self.stderr if result.status == "failed" else self.stdout
+                tqdm.write(line, file=stream._out)
         summary = ", ".join(
             f"{count} {STATUS_LABELS[status]}" for status, count in counts.items() if count
         )
