@@ -1,0 +1,77 @@
+"""Editor groups from the data migration, and the idempotent demo content."""
+
+import io
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Site, WorkflowPage
+
+from home.models import HomePage, NavigationSettings, StadsdorpPage, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editor_groups_exist_after_migrate():
+    editors = Group.objects.get(name="Redacteuren")
+    moderators = Group.objects.get(name="Moderatoren")
+    editor_page_permissions = set(
+        GroupPagePermission.objects.filter(group=editors).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert {"add_page", "change_page", "publish_page"} <= editor_page_permissions
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "change_sitesettings", "change_navigationsettings"} <= codenames
+    moderator_page_permissions = set(
+        GroupPagePermission.objects.filter(group=moderators).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert editor_page_permissions < moderator_page_permissions
+    assert editors.collection_permissions.filter(permission__codename="add_image").exists()
+
+
+def test_moderators_approve_in_the_default_workflow():
+    root = Page.get_first_root_node()
+    workflow_page = WorkflowPage.objects.get(page=root)
+    task = GroupApprovalTask.objects.get(workflow_tasks__workflow=workflow_page.workflow)
+    assert task.groups.filter(name="Moderatoren").exists()
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "themes": Theme.objects.count(),
+        "menu": NavigationSettings.load().menu_items.count(),
+        "footer": NavigationSettings.load().footer_links.count(),
+    }
+
+
+def test_load_demo_twice_does_not_duplicate(demo):
+    first = counts()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert counts() == first
+    assert "redacteur / Stadsdorp-redactie-2026" in output.getvalue()
+
+
+def test_demo_builds_the_site_in_two_languages(demo, client):
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert not Page.objects.filter(depth=2, content_type__model="page").exists()
+    assert Theme.objects.filter(locale__language_code="nl").count() == 14
+    assert Theme.objects.filter(locale__language_code="en").count() == 14
+    assert StadsdorpPage.objects.filter(locale__language_code="nl").count() == 6
+    assert "Start een stadsdorp" in client.get("/nl/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert "Start a stadsdorp" in english
+    assert client.get("/en/about-the-network/").status_code == 200
+    assert client.get("/nl/stadsdorpen/?thema=cultuur").status_code == 200
