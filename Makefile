@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-browser lock lint format check migrate demo serve bench messages clean
+.PHONY: help run test install install-browser lock lint format check migrate demo serve bench messages clean backup restore audit
 
 help: ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -71,6 +71,18 @@ messages: ## Extract each app's strings (and its templates/<app>/) into <app>/lo
 
 bench: install ## Run the benchmarks named in the issues and print their figures
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+BACKUP_FILE ?= backups/site-$(shell date +%Y%m%d-%H%M%S).tar.gz
+backup: ## Back up the database and media into one archive (BACKUP_FILE=path.tar.gz to choose)
+	@mkdir -p $(dir $(BACKUP_FILE))
+	$(MANAGE) backup_site $(BACKUP_FILE)
+
+restore: ## Restore a backup: make restore FILE=backups/site-....tar.gz (add FORCE=1 to overwrite)
+	@[ -n "$(FILE)" ] || { echo "Usage: make restore FILE=path/to/backup.tar.gz [FORCE=1]"; exit 2; }
+	$(MANAGE) restore_site $(FILE) $(if $(FORCE),--force)
+
+audit: ## Check the locked dependencies for known vulnerabilities (pip-audit)
+	$(BIN)/python -m cms.dependency_audit
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm
