@@ -9,7 +9,6 @@ from wagtail.coreutils import resolve_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 
 class SocialMetadataMixin(models.Model):
@@ -84,7 +83,6 @@ class BasePage(SocialMetadataMixin, ListingMixin, Page):
         return self.social_image or self.listing_image
 
 
-@register_snippet
 class Theme(TranslatableMixin, models.Model):
     """One of the network's themes (Ontmoeting, Cultuur, ...), shared by all apps."""
 
@@ -166,6 +164,7 @@ class HomePage(BasePage):
         "kennisbank.KennisbankIndexPage",
         "events.EventIndexPage",
         "members_area.MembersAreaPage",
+        "subscriptions.NewsletterIndexPage",
     ]
     max_count_per_parent = 1
 

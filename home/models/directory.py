@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -42,6 +43,18 @@ class StadsdorpIndexPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(directory_context(self, request))
         return context
+
+
+class StadsdorpPageForm(WagtailAdminPageForm):
+    """Offers only the themes in the page's own language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale_id = self.instance.locale_id or getattr(self.parent_page, "locale_id", None)
+        if "themes" in self.fields and locale_id:
+            self.fields["themes"].queryset = Theme.objects.filter(locale_id=locale_id).order_by(
+                "name"
+            )
 
 
 class StadsdorpPage(BasePage):
@@ -157,6 +170,7 @@ class StadsdorpPage(BasePage):
         index.AutocompleteField("title"),
     ]
 
+    base_form_class = StadsdorpPageForm
     parent_page_types = ["home.StadsdorpIndexPage"]
     subpage_types = []
 
