@@ -6,9 +6,9 @@ https://docs.wagtail.org/en/stable/topics/permissions.html#page-permissions) see
 
 import csv
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,11 +23,31 @@ from .listings import event_occurrences
 from .models import EventPage, Registration
 
 
+class NotAnEditor(Exception):
+    pass
+
+
 def get_event_for_editor(request, page_id):
     event = get_object_or_404(EventPage, pk=page_id)
     if not event.permissions_for_user(request.user).can_edit():
-        raise PermissionDenied
+        raise NotAnEditor
     return event
+
+
+def editors_only(view):
+    """Answer 403 (not Wagtail's redirect to the dashboard) when the user may not edit the event.
+
+    A plain 403 is clearer for personal data: nothing about the sign-ups is revealed.
+    """
+
+    @wraps(view)
+    def wrapper(request, page_id, *args, **kwargs):
+        try:
+            return view(request, page_id, *args, **kwargs)
+        except NotAnEditor:
+            return TemplateResponse(request, "events/admin/forbidden.html", status=403)
+
+    return wrapper
 
 
 def _day_from(request, key="datum"):
@@ -37,6 +57,7 @@ def _day_from(request, key="datum"):
         return None
 
 
+@editors_only
 def registration_list(request, page_id):
     event = get_event_for_editor(request, page_id)
     day = _day_from(request)
@@ -67,6 +88,7 @@ def registration_list(request, page_id):
     )
 
 
+@editors_only
 def registration_csv(request, page_id):
     event = get_event_for_editor(request, page_id)
     day = _day_from(request)
@@ -109,6 +131,7 @@ def _safe_cell(value):
     return value
 
 
+@editors_only
 def registration_add(request, page_id):
     event = get_event_for_editor(request, page_id)
     now = timezone.now()
@@ -152,6 +175,7 @@ def registration_add(request, page_id):
     )
 
 
+@editors_only
 def registration_cancel(request, page_id, registration_id):
     event = get_event_for_editor(request, page_id)
     registration = get_object_or_404(Registration, pk=registration_id, event=event)

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+
 from django.utils import timezone
 
 from events.factories import EventIndexPageFactory, EventPageFactory
@@ -30,3 +31,21 @@ def make_event(agenda):
         return EventPageFactory(**kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Put the SQLite test database in a file so threads (concurrency test) share it.
+
+    pytest-django would use an in-memory database; threads then get a shared-cache database that
+    answers "table is locked" at once instead of waiting for the write lock. PostgreSQL is left
+    alone. Only tests collected under tests/events get this (the fixture is overridden here).
+    """
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        suffix = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = f"/tmp/events-test-{os.getpid()}-{suffix}.sqlite3"
