@@ -1,0 +1,49 @@
+"""gunicorn settings for production: ``gunicorn -c cms/gunicorn.conf.py cms.wsgi:application``.
+
+Every value can be overridden by the environment, so that the same file serves a 1-CPU container
+and a larger machine. https://docs.gunicorn.org/en/stable/settings.html
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+
+# Sync workers: Django views are synchronous and the page cache makes most requests short.
+# WEB_CONCURRENCY is the conventional knob (Heroku, Render, Dokku); default 2 per CPU + 1, capped
+# so that a big machine does not exhaust PostgreSQL connections (each worker keeps one open).
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+
+# Restart each worker after a number of requests, with jitter so that they do not all restart at
+# once: bounds slow memory growth (caches in long-lived objects, fragmentation).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+
+# A request taking longer than this is killed (a stuck PDF extraction must not hold a worker).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Slightly longer than the reverse proxy's keep-alive, so the proxy closes idle connections first.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Load the application once in the master, then fork: faster start, shared memory pages.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes"}
+# The container's /tmp may be a disk; heartbeat files belong in memory.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Behind the reverse proxy only: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Logs to stdout/stderr for the container runtime. The access log is one JSON object per line
+# with the request id the proxy sent, so it joins with the application's JSON logs. Query strings
+# (search terms) and user agents are left out: less personal data, and gunicorn does not escape
+# quotes in them.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "level": "INFO", "method": "%(m)s", '
+    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"request_id": "%({x-request-id}i)s"}'
+)
