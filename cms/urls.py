@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("members_area.urls")),
     path("", include("events.urls")),
     path("", include("kennisbank.urls")),
+    path("", include("members_area.subscriptions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -9,7 +9,13 @@ import importlib
 import importlib.util
 from dataclasses import dataclass, field
 
-APP_DEMO_MODULES = ["home.demo", "kennisbank.demo", "events.demo", "members_area.demo"]
+APP_DEMO_MODULES = [
+    "home.demo",
+    "kennisbank.demo",
+    "events.demo",
+    "members_area.demo",
+    "members_area.subscriptions.demo",
+]
 
 
 @dataclass

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kennisbank.search",
     "events",
     "members_area",
+    "members_area.subscriptions",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubscriptionsConfig(AppConfig):
+    """What members subscribe to: the newsletter and their personal calendar feed."""
+
+    name = "members_area.subscriptions"
+    label = "subscriptions"
+    verbose_name = _("Nieuwsbrief en agenda-abonnementen")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401
