@@ -14,7 +14,7 @@ from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
 
-from home.models import HomePage, Theme
+from home.models import HomePage, StadsdorpPage, Theme
 
 from .models import (
     ArtikelPage,
@@ -594,7 +594,10 @@ def load(context):
         publication_date=datetime.date(2014, 6, 20),
         place="Amsterdam",
         organiser="Netwerk Stadsdorpen",
-        participants="Stadsdorp Zuid, Stadsdorp Oost, Stadsdorp West",
+        participants="Stadsdorp Zuid, Stadsdorp Oost",
+        participating_stadsdorpen=list(
+            StadsdorpPage.objects.filter(locale=dutch).live().order_by("path")[:2]
+        ),
         body=[
             {
                 "type": "text",
