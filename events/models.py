@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -487,6 +487,29 @@ class EventPage(RoutablePageMixin, BasePage):
             window_start=window_start,
             window_end=window_end,
         )
+
+    @property
+    def recurrence_text(self):
+        """The rule in words, e.g. "Elke tweede dinsdag van de maand, tot en met 1 juni 2027"."""
+        if not self.is_recurring:
+            return ""
+        day = formats.date_format(self.local_start, "l")
+        if self.frequency == recurrence.WEEKLY:
+            text = _("Elke week op %(day)s") % {"day": day}
+        elif self.frequency == recurrence.BIWEEKLY:
+            text = _("Om de week op %(day)s") % {"day": day}
+        else:
+            nth = self.week_of_month or recurrence.default_week_of_month(self.local_start)
+            text = _("Elke %(nth)s %(day)s van de maand") % {
+                "nth": dict(self.WEEK_OF_MONTH_CHOICES)[nth],
+                "day": day,
+            }
+        if self.repeat_until:
+            until = formats.date_format(self.repeat_until, "j F Y")
+            text = _("%(rule)s, tot en met %(until)s") % {"rule": text, "until": until}
+        elif self.repeat_count:
+            text = _("%(rule)s, %(count)s keer") % {"rule": text, "count": self.repeat_count}
+        return text
 
     @cached_property
     def local_start(self):
