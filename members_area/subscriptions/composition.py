@@ -183,6 +183,21 @@ class Composer:
             self.newsletter.locale.language_code
         )
 
+    def in_period(self, date_field):
+        """Published since the previous issue. Pages created live by code (imports) have no
+        ``first_published_at``; for those the page's own date field decides."""
+        start_day = timezone.localdate(self.period_start)
+        end_day = timezone.localdate(self.period_end)
+        return Q(
+            first_published_at__gte=self.period_start, first_published_at__lt=self.period_end
+        ) | Q(
+            **{
+                "first_published_at__isnull": True,
+                f"{date_field}__gte": start_day,
+                f"{date_field}__lte": end_day,
+            }
+        )
+
     # -- privacy ---------------------------------------------------------------------------------
 
     def hidden_filter(self, audience):
@@ -265,9 +280,7 @@ class Composer:
         under = Q()
         for path in parent_paths:
             under |= Q(path__startswith=path)
-        queryset = BinnenbuurtNewsPage.objects.filter(under).filter(
-            first_published_at__gte=self.period_start, first_published_at__lt=self.period_end
-        )
+        queryset = BinnenbuurtNewsPage.objects.filter(under).filter(self.in_period("date"))
         return self._news_page_items(context, queryset, limit)
 
     def _news_page_items(self, context, queryset, limit):
@@ -309,9 +322,7 @@ class Composer:
         children = Q(pk__in=[])
         for path in self.member_homes:
             children |= Q(path__startswith=path, depth=len(path) // Page.steplen + 1)
-        return BinnenbuurtNewsPage.objects.filter(children).filter(
-            first_published_at__gte=self.period_start, first_published_at__lt=self.period_end
-        )
+        return BinnenbuurtNewsPage.objects.filter(children).filter(self.in_period("date"))
 
     def _general_news(self, context, limit):
         return self._news_page_items(context, self._general_news_queryset(), limit)
@@ -322,9 +333,7 @@ class Composer:
         except ImportError:  # the kennisbank app is switched off
             return None
         queryset = KennisbankItemPage.objects.filter(
-            locale=context["locale"],
-            first_published_at__gte=self.period_start,
-            first_published_at__lt=self.period_end,
+            self.in_period("publication_date"), locale=context["locale"]
         ).order_by("-publication_date", "-first_published_at", "-pk")
         items = [
             Item(
@@ -472,9 +481,7 @@ class Composer:
             from kennisbank.models import KennisbankItemPage
 
             queryset = KennisbankItemPage.objects.filter(
-                locale=context["locale"],
-                first_published_at__gte=self.period_start,
-                first_published_at__lt=self.period_end,
+                self.in_period("publication_date"), locale=context["locale"]
             )
             return list(
                 self.visible(queryset, context).order_by("-publication_date")[: value["max_items"]]
