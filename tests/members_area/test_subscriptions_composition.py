@@ -23,15 +23,13 @@ from members_area.subscriptions.composition import (
 from members_area.subscriptions.emails import render_newsletter
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber
 
+from . import test_subscriptions_fixtures as fixtures
 from .conftest import add_news, make_user
-from .test_subscriptions_fixtures import (  # noqa: F401
-    make_agenda_events,
-    make_issue,
-    make_subscribers,
-    mark_sent,
-    newsletter_index,
-    subscriber_of,
-)
+from .test_subscriptions_fixtures import make_agenda_events, mark_sent, subscriber_of
+
+# The shared fixtures live in a module of their own (tests/members_area/conftest.py belongs to the
+# member area); make pytest see them here.
+globals().update(fixtures.FIXTURES)
 
 pytestmark = pytest.mark.django_db
 

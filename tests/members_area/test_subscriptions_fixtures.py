@@ -178,3 +178,11 @@ def make_agenda_events(home, world):
 
 def subscriber_of(user):
     return Subscriber.objects.get(user=user)
+
+
+FIXTURES = {
+    "smtp_server": smtp_server,
+    "newsletter_index": newsletter_index,
+    "make_issue": make_issue,
+    "make_subscribers": make_subscribers,
+}
