@@ -38,9 +38,7 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from home.privacy import restrictions_denied_to
-
-from . import analysis
+from . import analysis, privacy
 from .service import FacetValue, Hit, SearchResults, audience_labels, clamp_page, kind_labels
 
 LANGUAGES = ("nl", "en")
@@ -314,7 +312,7 @@ class ElasticsearchEngine:
         themes = DatabaseEngine._theme_labels(query.language)
         valid = DatabaseEngine._valid_filters(query.filters, kinds, audiences, themes)
         query.filters = {name: sorted(values) for name, values in valid.items()}
-        denied = [restriction.page.path for restriction in restrictions_denied_to(query.user)]
+        denied = sorted(privacy.denied_paths(query.user))
 
         response = build_search(query, denied, es).execute()
         total = response.hits.total.value
