@@ -40,7 +40,7 @@ def link_invalid(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not form.is_spam:
             language = get_language() if get_language() in ("nl", "en") else "nl"
@@ -112,7 +112,9 @@ def my_newsletter(request):
     if subscriber is None and request.user.email:
         subscriber = Subscriber.objects.filter(email__iexact=request.user.email).first()
     receiving = bool(subscriber and subscriber.is_active)
-    form = NewsletterPreferenceForm(request.POST or None, initial={"receive": receiving})
+    form = NewsletterPreferenceForm(
+        request.POST if request.method == "POST" else None, initial={"receive": receiving}
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["receive"]:
             if getattr(request.user, "member", None) is not None:
