@@ -130,3 +130,18 @@ def test_every_page_model_has_a_factory():
         if issubclass(model, Page) and model.is_creatable
     }
     assert page_models == set(PAGE_FACTORIES)
+
+
+@pytest.mark.django_db
+def test_admin_edit_views_render_for_every_type(client, django_user_model, kennisbank, items):
+    admin = django_user_model.objects.create_superuser("beheer", password="geheim-wachtwoord")
+    client.force_login(admin)
+    for page in [kennisbank, *items.values()]:
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page
+    content = client.get(f"/admin/pages/{items['guide'].pk}/edit/").content.decode()
+    for tab in ("Inhoud", "Indeling", "Beheer"):
+        assert tab in content
+    assert client.get("/admin/snippets/kennisbank/glossaryterm/").status_code == 200
+    response = client.get(f"/admin/pages/add/kennisbank/stappenplanpage/{kennisbank.pk}/")
+    assert response.status_code == 200
