@@ -1,0 +1,309 @@
+"""Issue 6's remaining load figures, over HTTP against gunicorn with the production settings.
+
+* Kennisbank search, uncached: 5,000 items (the corpus of ``bench_kennisbank_search``), 16 wrk
+  clients rotating over a list of real queries and filters (a ``?q=`` request always bypasses the
+  page cache). Target: >= 50 requests/s, p95 < 300 ms, no errors.
+* Logged-in member home ("Mijn stadsdorp") of a demo member, 16 clients sending that member's
+  session cookie (a session made with Django's SessionStore, as a login would). Target: >= 100
+  requests/s, p95 < 150 ms, no errors. Never served from the anonymous page cache.
+* ``BENCH_SOAK=1``: a 10-minute soak at a fixed 4 connections on the member home and the search
+  (``wrk -R`` rate limiting is not in Debian's wrk), sampling every gunicorn worker's resident
+  memory from /proc every 30 s; reports first and last RSS per worker and the errors.
+
+The shared helpers (free port, gunicorn with production settings, static files, wrk) come from
+``bench_http``. Run: ``make bench BENCH_ARGS="--only load_extra"``.
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.core.management import call_command
+
+from tests.bench.bench_http import (
+    LUA_REPORT,
+    collect_static,
+    ensure_wrk,
+    free_port,
+    start_gunicorn,
+)
+
+DURATION = os.environ.get("BENCH_HTTP_DURATION", "10s")
+CLIENTS = 16
+SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
+SOAK_CONNECTIONS = 4
+SOAK_SAMPLE_SECONDS = 30
+
+SEARCHES = [
+    "q=binnenbuurt",
+    "q=koffieochtend",
+    "q=vrijwilligers+werven",
+    "q=stadsdorp+starten",
+    "q=eenzaamheid",
+    "q=subsidie+gemeente",
+    "q=buurtkamer",
+    "q=naoberschap",
+    "q=ontmoeting&sort=date",
+    "q=binnenbuurt&theme=thema-1",
+    "q=flyer&year=2020",
+    "q=verslag&type=verslag",
+    "q=zorgzame+gemeenschap&audience=professionals",
+    "q=kartrekker&page=2",
+    "q=boekenclub",
+    "q=wandelgroep",
+]
+
+
+def rotating_script(paths, headers=None):
+    """A wrk Lua script that cycles through ``paths`` and prints the JSON summary line."""
+    quoted = ", ".join(json.dumps(path) for path in paths)
+    header_lines = "".join(
+        f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n"
+        for name, value in (headers or {}).items()
+    )
+    script = (
+        header_lines
+        + f"local paths = {{{quoted}}}\n"
+        + "local counter = 0\n"
+        + "request = function()\n"
+        + "  counter = counter + 1\n"
+        + "  return wrk.format(nil, paths[(counter % #paths) + 1])\n"
+        + "end\n"
+        + LUA_REPORT.read_text()
+    )
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+    with handle:
+        handle.write(script)
+    return handle.name
+
+
+def run_wrk(wrk, base, script, connections, duration, warm=True):
+    if warm:
+        subprocess.run(
+            [wrk, "-t2", f"-c{connections}", "-d2s", "-s", script, base],
+            capture_output=True,
+            check=False,
+        )
+    output = subprocess.run(
+        [wrk, "-t2", f"-c{connections}", f"-d{duration}", "--timeout", "10s", "-s", script, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    summary = json.loads(output.strip().splitlines()[-1])
+    summary["rps"] = summary["requests"] / (summary["duration_us"] / 1_000_000)
+    summary["errors"] = summary["socket_errors"] + summary["non_2xx"]
+    return summary
+
+
+def report_summary(report, label, summary, rps_target, p95_target):
+    report(f"{label}: requests/s", summary["rps"], "req/s", rps_target)
+    report(f"{label}: p95", summary["p95_us"] / 1000, "ms", p95_target)
+    report(f"{label}: p99", summary["p99_us"] / 1000, "ms")
+    report(f"{label}: errors", summary["errors"], "", "== 0")
+
+
+SEARCH_HOST = "localhost"
+
+
+def build_search_corpus():
+    """The 5,000-item corpus of the search benchmark, indexed, as a second Wagtail site answering
+    for ``Host: localhost`` (the demo site stays the default site for the member home).
+    Returns the search path, or None if the kennisbank search is missing."""
+    try:
+        from kennisbank.search import indexing
+        from tests.bench.bench_kennisbank_search import build_corpus
+    except ImportError as error:
+        print(f"   kennisbank search not available ({error}): search load skipped")
+        return None
+    import random
+
+    from wagtail.models import Site
+
+    demo_site = Site.objects.get(is_default_site=True)
+    demo_root_id = demo_site.root_page_id
+    index = build_corpus(random.Random(20251121))  # points the default site at its own home
+    bench_home = index.get_parent()
+    demo_site.refresh_from_db()
+    demo_site.root_page_id = demo_root_id
+    demo_site.save()
+    Site.objects.create(
+        hostname=SEARCH_HOST, port=80, root_page=bench_home, site_name="Zoekbenchmark"
+    )
+    pages = (
+        indexing.item_model()
+        .objects.live()
+        .specific()
+        .select_related("locale")
+        .prefetch_related("themes", "tags")
+    )
+    indexing.rebuild(pages)
+    return f"/nl/{index.slug}/"
+
+
+def member_session():
+    """(member home path, Cookie header) for the first demo member, or None."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.filter(email="anna@leden.example").first()
+    if user is None:
+        return None
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "members_area.backends.EmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def member_home_path():
+    from wagtail.models import Page
+
+    page = (
+        Page.objects.live()
+        .filter(content_type__app_label="members_area", content_type__model="membersareapage")
+        .filter(locale__language_code="nl")
+        .first()
+    )
+    return page.url if page else None
+
+
+def worker_rss_kib(master_pid):
+    """Resident memory (KiB) of each gunicorn worker: the master's children, from /proc."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    sizes = {}
+    for pid in children.read_text().split():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue  # a worker restarting (max_requests)
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes[int(pid)] = int(line.split()[1])
+    return sizes
+
+
+def check_member_page(base, path, cookie):
+    """The cookie must really log the member in: a login redirect would measure nothing."""
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        response = opener.open(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"member home answered {error.code} for the demo member") from error
+    body = response.read()
+    if response.status != 200 or b"logout" not in body and b"uitloggen" not in body.lower():
+        raise RuntimeError("member home did not show a logged-in page")
+    if "X-Page-Cache" in response.headers:
+        raise RuntimeError("a logged-in page went through the anonymous page cache")
+
+
+def check_search_page(base, path):
+    """The search must answer from the 5,000-item site, with results."""
+    request = urllib.request.Request(f"{base}{path}?q=binnenbuurt", headers={"Host": SEARCH_HOST})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read().decode()
+    if "item-" not in body:
+        raise RuntimeError("the search page did not list items of the benchmark corpus")
+
+
+def soak(report, wrk, base, server, scripts):
+    """Fixed connections for SOAK_SECONDS; RSS per worker every SOAK_SAMPLE_SECONDS."""
+    processes = [
+        subprocess.Popen(
+            [wrk, "-t1", f"-c{SOAK_CONNECTIONS}", f"-d{SOAK_SECONDS}s", "--timeout", "10s"]
+            + ["-s", script, base],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for script in scripts
+    ]
+    samples = []
+    started = time.monotonic()
+    while any(process.poll() is None for process in processes):
+        samples.append(worker_rss_kib(server.pid))
+        elapsed = time.monotonic() - started
+        print(
+            f"   soak {elapsed:4.0f} s: worker RSS (MiB) "
+            + ", ".join(f"{kib / 1024:.0f}" for kib in samples[-1].values()),
+            flush=True,
+        )
+        time.sleep(SOAK_SAMPLE_SECONDS)
+    errors = 0
+    requests = 0
+    for process in processes:
+        summary = json.loads(process.stdout.read().strip().splitlines()[-1])
+        errors += summary["socket_errors"] + summary["non_2xx"]
+        requests += summary["requests"]
+    first, last = samples[0], samples[-1]
+    report("soak: requests", requests, "")
+    report("soak: errors", errors, "", "== 0")
+    report("soak: workers first RSS (max)", max(first.values()) / 1024, "MiB")
+    report("soak: workers last RSS (max)", max(last.values()) / 1024, "MiB")
+    growth = max(last.values()) - max(first.values())
+    report("soak: RSS growth of the largest worker", growth / 1024, "MiB", "< 100")
+
+
+def run(report):
+    wrk = ensure_wrk()
+    if not wrk:
+        print("   wrk is not available: skipped")
+        return
+    call_command("load_demo", stdout=io.StringIO())
+    search_path = build_search_corpus()
+    member_path = member_home_path()
+    cookie = member_session() if member_path else None
+    if not cookie:
+        print("   no demo member or member area: member home load skipped")
+
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    collect_static(static_root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    scripts = []
+    server = start_gunicorn(port, static_root, page_cache=True)
+    try:
+        if search_path:
+            script = rotating_script(
+                [f"{search_path}?{query}" for query in SEARCHES], {"Host": SEARCH_HOST}
+            )
+            check_search_page(base, search_path)
+            scripts.append(script)
+            summary = run_wrk(wrk, base, script, CLIENTS, DURATION)
+            report_summary(
+                report, "kennisbank search, 5,000 items, 16 clients", summary, ">= 50", "< 300"
+            )
+        if cookie:
+            check_member_page(base, member_path, cookie)
+            script = rotating_script([member_path], {"Cookie": cookie})
+            scripts.append(script)
+            summary = run_wrk(wrk, base, script, CLIENTS, DURATION)
+            report_summary(report, "member home, logged in, 16 clients", summary, ">= 100", "< 150")
+        if os.environ.get("BENCH_SOAK") == "1" and scripts:
+            soak(report, wrk, base, server, scripts)
+        elif scripts:
+            print("   soak skipped (set BENCH_SOAK=1 for the 10-minute run)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for script in scripts:
+            Path(script).unlink(missing_ok=True)
+        shutil.rmtree(static_root, ignore_errors=True)
