@@ -88,9 +88,6 @@ class LogoutView(auth_views.LogoutView):
     def get(self, request, *args, **kwargs):
         return render(request, "members_area/auth/logout_confirm.html")
 
-    def get_default_redirect_url(self):
-        return None
-
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = EmailPasswordResetForm
