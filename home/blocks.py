@@ -130,6 +130,27 @@ class CallToActionBlock(blocks.StructBlock):
             "url": "https://example.com/",
         }
 
+    def get_context(self, value, parent_context=None):
+        """The link goes to the chosen page in the language of the page it is shown on.
+
+        Comparing locale ids avoids a query per block; only a link to a page in another
+        language costs one to look up its translation.
+        """
+        context = super().get_context(value, parent_context=parent_context)
+        target = value.get("page")
+        url = ""
+        if target is not None:
+            current_page = (parent_context or {}).get("page")
+            locale_id = getattr(current_page, "locale_id", None)
+            if locale_id and target.locale_id != locale_id:
+                target = target.get_translation_or_none(locale_id) or target
+            if target.live:
+                request = (parent_context or {}).get("request")
+                url = target.get_url(request) or ""
+        context["link_url"] = url or value.get("url") or ""
+        context["is_external"] = not url and bool(value.get("url"))
+        return context
+
     def clean(self, value):
         value = super().clean(value)
         if not value.get("page") and not value.get("url"):

@@ -6,13 +6,14 @@ translations in the visitor's language, and the privacy filter of ``home.privacy
 the visitor may not see (unpublished, login- or group-restricted) are left out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from django.utils import translation
 
 from wagtail.models import Page
 
+from home.caching import cached, is_anonymous
 from home.privacy import visible_pages
 
 REQUEST_CACHE_ATTRIBUTE = "_home_navigation"
@@ -23,6 +24,8 @@ class MenuLink:
     label: str
     url: str
     page_id: int | None = None
+    page_path: str = ""
+    page_depth: int = 0
     is_external: bool = False
     is_current: bool = False
     is_ancestor: bool = False
@@ -37,19 +40,48 @@ def _label(item, page, language_code):
 
 
 def build_navigation(request, current_page=None):
-    """Returns ``{"menu": [MenuLink...], "footer": [MenuLink...]}``, cached on the request."""
-    cached = getattr(request, REQUEST_CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+    """Returns ``{"menu": [MenuLink...], "footer": [MenuLink...]}``, cached on the request.
 
-    from home.models import FooterLink, MenuItem, NavigationSettings
+    For anonymous visitors the links come from the fragment cache (``home.caching``); the
+    "current page" marks are added per request.
+    """
+    cached_navigation = getattr(request, REQUEST_CACHE_ATTRIBUTE, None)
+    if cached_navigation is not None:
+        return cached_navigation
 
-    settings_object = NavigationSettings.load(request_or_site=request)
-    menu_items = list(MenuItem.objects.filter(setting=settings_object).select_related("link_page"))
-    footer_items = list(
-        FooterLink.objects.filter(setting=settings_object).select_related("link_page")
-    )
     language_code = translation.get_language() or "nl"
+    if is_anonymous(request):
+        links = cached(
+            ("navigation", request.get_host(), language_code),
+            lambda: _build_links(request, language_code),
+        )
+    else:
+        links = _build_links(request, language_code)
+
+    current_path = getattr(current_page, "path", "")
+    navigation = {}
+    for name, items in links.items():
+        navigation[name] = [
+            replace(
+                link,
+                is_current=bool(current_path) and link.page_path == current_path,
+                is_ancestor=bool(current_path)
+                and link.page_depth > 2
+                and link.page_path != current_path
+                and current_path.startswith(link.page_path or "-"),
+            )
+            for link in items
+        ]
+    setattr(request, REQUEST_CACHE_ATTRIBUTE, navigation)
+    return navigation
+
+
+def _build_links(request, language_code):
+    from home.models import FooterLink, MenuItem
+
+    # NavigationSettings is a generic (one per installation) setting: every item belongs to it.
+    menu_items = list(MenuItem.objects.select_related("link_page").order_by("sort_order"))
+    footer_items = list(FooterLink.objects.select_related("link_page").order_by("sort_order"))
     linked_pages = [item.link_page for item in menu_items + footer_items if item.link_page_id]
 
     pages_by_key = {}
@@ -69,8 +101,6 @@ def build_navigation(request, current_page=None):
             ):
                 pages_by_key[page.translation_key] = page
 
-    current_path = getattr(current_page, "path", "")
-
     def links(items):
         result = []
         for item in items:
@@ -79,20 +109,16 @@ def build_navigation(request, current_page=None):
                 if page is None:  # not live or not visible for this visitor
                     continue
                 url = page.get_url(request)
-                if not url:
-                    continue
-                result.append(
-                    MenuLink(
-                        label=_label(item, page, language_code),
-                        url=url,
-                        page_id=page.pk,
-                        is_current=bool(current_path) and page.path == current_path,
-                        is_ancestor=bool(current_path)
-                        and current_path.startswith(page.path)
-                        and page.path != current_path
-                        and page.depth > 2,
+                if url:
+                    result.append(
+                        MenuLink(
+                            label=_label(item, page, language_code),
+                            url=url,
+                            page_id=page.pk,
+                            page_path=page.path,
+                            page_depth=page.depth,
+                        )
                     )
-                )
             elif item.link_url:
                 result.append(
                     MenuLink(
@@ -103,6 +129,4 @@ def build_navigation(request, current_page=None):
                 )
         return result
 
-    navigation = {"menu": links(menu_items), "footer": links(footer_items)}
-    setattr(request, REQUEST_CACHE_ATTRIBUTE, navigation)
-    return navigation
+    return {"menu": links(menu_items), "footer": links(footer_items)}

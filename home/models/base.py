@@ -185,11 +185,33 @@ class HomePage(BasePage):
         return cls._clean_subpage_models
 
     def get_context(self, request, *args, **kwargs):
+        from home.caching import cached, is_anonymous
         from home.listings import home_page_listings
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_listings(request, self.locale))
+        if is_anonymous(request):
+            # Upcoming events change with the clock too, hence the short timeout.
+            listings = cached(
+                ("home-listings", self.pk), lambda: home_page_listings(request, self.locale), 60
+            )
+            context["cta_url"] = cached(("home-cta", self.pk), self.get_cta_url)
+        else:
+            listings = home_page_listings(request, self.locale)
+            context["cta_url"] = self.get_cta_url()
+        context.update(listings)
         return context
+
+    def get_cta_url(self):
+        """The call to action's page in this home page's language, when it is live."""
+        if not self.cta_page_id:
+            return ""
+        target = Page.objects.filter(pk=self.cta_page_id).live().first()
+        if target is None:
+            return ""
+        translated = target.get_translation_or_none(self.locale)
+        if translated is not None and translated.live:
+            target = translated
+        return target.url or ""
 
 
 @register_setting(icon="site")

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from wagtail.models import Page, Site
 
+from home.caching import cached
 from home.navigation import build_navigation
 
 register = template.Library()
@@ -23,6 +24,13 @@ def get_navigation(context):
 
 def _home_page_url(request, language_code):
     """The site's home page in that language, or the bare language prefix."""
+    return cached(
+        ("home-url", request.get_host(), language_code),
+        lambda: _find_home_page_url(request, language_code),
+    )
+
+
+def _find_home_page_url(request, language_code):
     site = Site.find_for_request(request)
     if site is not None:
         home = (
@@ -40,19 +48,34 @@ def _home_page_url(request, language_code):
     return f"/{language_code}/"
 
 
-def live_translations(request, page):
-    """{language_code: page} of the page's live translations (itself included), once per request."""
-    cache = getattr(request, "_home_live_translations", None)
-    if cache is None:
-        cache = {}
+def translation_urls(request, page):
+    """{language_code: (url, full_url)} of the page's live translations (itself included).
+
+    The same for every visitor (translations are not filtered by privacy: the page itself is),
+    so it is cached per content generation, and on the request for the meta tags and switcher.
+    """
+    per_request = getattr(request, "_home_translation_urls", None)
+    if per_request is None:
+        per_request = {}
         if request is not None:
-            request._home_live_translations = cache
-    if page.pk not in cache:
-        cache[page.pk] = {
-            translated.locale.language_code: translated
-            for translated in page.get_translations(inclusive=True).live().select_related("locale")
-        }
-    return cache[page.pk]
+            request._home_translation_urls = per_request
+    if page.pk not in per_request:
+
+        def build():
+            return {
+                translated.locale.language_code: (
+                    translated.get_url(request),
+                    translated.get_full_url(request),
+                )
+                for translated in page.get_translations(inclusive=True)
+                .live()
+                .select_related("locale")
+            }
+
+        per_request[page.pk] = cached(
+            ("translations", request.get_host() if request else "", page.pk), build
+        )
+    return per_request[page.pk]
 
 
 @register.simple_tag(takes_context=True)
@@ -62,12 +85,11 @@ def page_alternates(context):
     page = context.get("page")
     if not isinstance(page, Page) or not page.pk:
         return []
-    alternates = []
-    for code, translated in sorted(live_translations(request, page).items()):
-        url = translated.get_full_url(request)
-        if url:
-            alternates.append((code, url))
-    return alternates
+    return [
+        (code, full_url)
+        for code, (_url, full_url) in sorted(translation_urls(request, page).items())
+        if full_url
+    ]
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
@@ -82,7 +104,7 @@ def language_switcher(context):
     page = context.get("page")
     translations = {}
     if request is not None and isinstance(page, Page) and page.pk:
-        translations = live_translations(request, page)
+        translations = translation_urls(request, page)
 
     languages = []
     for code, name in settings.LANGUAGES:
@@ -91,10 +113,7 @@ def language_switcher(context):
         elif request is None:
             url = f"/{code}/"
         elif isinstance(page, Page) and page.pk:
-            translated = translations.get(code)
-            url = (translated.get_url(request) if translated else None) or _home_page_url(
-                request, code
-            )
+            url = translations.get(code, (None, None))[0] or _home_page_url(request, code)
         else:
             url = translate_url(request.get_full_path(), code)
         languages.append(
@@ -112,6 +131,13 @@ def kennisbank_search_url(context):
         return ""
     request = context.get("request")
     language_code = translation.get_language() or settings.LANGUAGE_CODE
+    return cached(
+        ("kennisbank-search-url", request.get_host() if request else "", language_code),
+        lambda: _find_kennisbank_url(model, request, language_code),
+    )
+
+
+def _find_kennisbank_url(model, request, language_code):
     index = (
         model.objects.live().filter(locale__language_code=language_code).order_by("path").first()
     )

@@ -56,3 +56,13 @@ def contact_form(home_page):
     FormFieldFactory(page=page, label="E-mailadres", field_type="email", required=True)
     FormFieldFactory(page=page, label="Bericht", field_type="multiline", required=True)
     return page
+
+
+@pytest.fixture(autouse=True)
+def clear_fragment_cache():
+    """Menus and other fragments are cached per content generation; start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,44 @@
+"""Short-lived caching of page fragments that are the same for every anonymous visitor.
+
+Menus, the language switcher's targets, the kennisbank search address and the home page's
+listings cost a handful of queries each and change only when content changes. Keys contain the
+content *generation* of ``cms.page_cache`` (bumped by every content write), so a publish,
+unpublish, move or settings change is visible at the next request in this process. With a cache
+shared between workers (Redis) that holds for every worker; with the per-process default cache,
+another worker may show the old menu for at most ``TIMEOUT`` seconds.
+
+Only anonymous visitors use these fragments: what a logged-in member sees depends on their groups.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+TIMEOUT = 120
+
+
+def _generation():
+    try:
+        from cms.page_cache import generation
+    except ImportError:  # the page cache module is optional; then nothing is cached
+        return None
+    return generation()
+
+
+def is_anonymous(request):
+    user = getattr(request, "user", None)
+    return request is not None and (user is None or not user.is_authenticated)
+
+
+def cached(parts, build, timeout=TIMEOUT):
+    """``build()`` once per content generation for these key parts."""
+    generation = _generation()
+    if generation is None:
+        return build()
+    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+    key = f"home-fragment:{generation}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
