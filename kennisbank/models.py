@@ -379,6 +379,9 @@ class KennisbankItemPage(BasePage):
         context["item_themes"] = list(self.themes.all())
         context["item_tags"] = list(self.tags.all())
         context["index_page"] = self.get_parent()
+        from .glossary import GlossaryLinker
+
+        context["glossary_linker"] = GlossaryLinker.for_page(self, request)
         if self.accepts_votes:
             from .votes import has_voted
 

@@ -222,3 +222,30 @@ def test_article_tips_are_numbered_in_order(client, kennisbank):
     article = ArtikelPageFactory(parent=kennisbank, slug="tips-volgorde")
     content = client.get(article.url).content.decode()
     assert content.index("Tip 1") < content.index("Wees aanwezig") < content.index("Tip 2")
+
+
+def test_glossary_terms_link_on_first_mention_only(client, kennisbank, locales):
+    dutch, _english = locales
+    GlossaryTermFactory(term="binnenbuurt", slug="binnenbuurt", locale=dutch)
+    GlossaryTermFactory(term="Zorgzame gemeenschap", slug="zorgzame-gemeenschap", locale=dutch)
+    glossary = GlossaryPageFactory(parent=kennisbank)
+    article = ArtikelPageFactory(
+        parent=kennisbank,
+        slug="begrippen-in-tekst",
+        body=[
+            {
+                "type": "text",
+                "value": {
+                    "heading": "Over de binnenbuurt",
+                    "text": "<p>Een Binnenbuurt is klein. Elke binnenbuurt telt.</p>"
+                    '<p>Een <a href="/x/">binnenbuurt link</a> en een zorgzame gemeenschap.</p>',
+                },
+            }
+        ],
+    )
+    content = client.get(article.url).content.decode()
+    link = f'<a class="kb-term-link" href="{glossary.url}#begrip-binnenbuurt">Binnenbuurt</a>'
+    assert link in content
+    assert content.count("#begrip-binnenbuurt") == 1  # first mention only, not in the heading
+    assert f'href="{glossary.url}#begrip-zorgzame-gemeenschap">zorgzame gemeenschap</a>' in content
+    assert '<a href="/x/">binnenbuurt link</a>' in content
