@@ -178,7 +178,10 @@ def member_home_path():
         .filter(locale__language_code="nl")
         .first()
     )
-    return page.url if page else None
+    if page is None:
+        return None
+    # With two sites Wagtail gives absolute URLs; the path is what wrk needs.
+    return page.get_url_parts()[2]
 
 
 def worker_rss_kib(master_pid):
