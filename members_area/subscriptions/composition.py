@@ -444,7 +444,7 @@ class Composer:
         event_ids = [pk for pk, page in specific.items() if isinstance(page, EventPage)]
         next_dates = {}
         if event_ids:
-            events = self._events_queryset(context).filter(pk__in=event_ids)
+            events = _with_exceptions(list(self._events_queryset(context).filter(pk__in=event_ids)))
             for item_event in events:
                 upcoming = item_event.raw_occurrences(
                     self.events_from, self.events_from + timedelta(days=400)
@@ -506,6 +506,15 @@ class Composer:
                     pages.append(occurrence.event)
             return pages[: value["max_items"]]
         return []
+
+
+def _with_exceptions(events):
+    """Load the recurrence exceptions of all events at once (not one query per event)."""
+    try:
+        from events.listings import attach_exceptions
+    except ImportError:  # an older events app prefetches them itself
+        return events
+    return attach_exceptions(events)
 
 
 def public_sections(newsletter):

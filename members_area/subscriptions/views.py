@@ -27,6 +27,7 @@ from events import ical
 from events.listings import events_queryset
 
 from . import services
+from .composition import _with_exceptions
 from .forms import NewsletterPreferenceForm, SignupForm
 from .models import CalendarFeedToken, Subscriber
 from .tokens import read_confirmation_token, read_unsubscribe_token
@@ -186,10 +187,12 @@ def calendar_feed(request, token):
     user = feed_token.user
     CalendarFeedToken.objects.filter(pk=feed_token.pk).update(last_used_at=timezone.now())
     locale = Locale.objects.filter(language_code=get_language()).first()
-    events = list(
-        events_queryset(user, locale=locale)
-        .filter(series_end__gte=timezone.now() - timedelta(days=31))
-        .order_by("start")
+    events = _with_exceptions(
+        list(
+            events_queryset(user, locale=locale)
+            .filter(series_end__gte=timezone.now() - timedelta(days=31))
+            .order_by("start")
+        )
     )
     name = _("Mijn agenda – %(site)s") % {"site": request.get_host()}
     content = ical.calendar_for_events(

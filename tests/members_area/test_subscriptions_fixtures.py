@@ -65,13 +65,14 @@ class RecordingHandler:
             number = self.data_calls
         if number in self.fail:
             return self.fail[number]
-        if self.hold_at == number:
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.02)
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+        if self.hold_at == number:
+            # Stored, but the "250" is not yet said: the sender's crash window.
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
         return "250 Message accepted for delivery"
 
     def count_by_recipient(self):
