@@ -85,7 +85,7 @@ def test_failing_server_is_retried_up_to_the_limit_then_failed(
 ):
     issue = make_issue()
     make_subscribers(3)
-    smtp_server.handler.fail = {n: "451 4.3.0 Mailbox busy" for n in range(1, 100)}
+    smtp_server.handler.fail = dict.fromkeys(range(1, 100), "451 4.3.0 Mailbox busy")
     report = sending.send_issue(
         issue,
         connection_factory=smtp_server.connection,
