@@ -10,7 +10,7 @@ whose series overlap the window (one query, with location and category joined), 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from wagtail.models import Locale
@@ -32,8 +32,16 @@ class Occurrence:
     places_taken: int = 0
     moved_from: datetime | None = None
     note: str = ""
-    base_url: str = ""
+    request: object = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self):
+        """The event's URL, computed on first use (lists that do not show links skip it)."""
+        cached = getattr(self.event, "_listing_url", None)
+        if cached is None:
+            cached = self.event._listing_url = self.event.get_url(request=self.request) or ""
+        return cached
 
     @property
     def url(self):
@@ -87,9 +95,20 @@ def events_queryset(user, locale=None, only_group=None):
         queryset = queryset.filter(
             audience=EventPage.AUDIENCE_BINNENBUURT, audience_group=only_group
         )
-    return queryset.select_related("location", "category").prefetch_related(
-        Prefetch("exceptions", queryset=EventException.objects.order_by("date"))
-    )
+    return queryset.select_related("location", "category")
+
+
+def attach_exceptions(events):
+    """Fetch the exceptions of all recurring events in one query (one-off events have none)."""
+    recurring = {event.pk: event for event in events if event.frequency}
+    for event in events:
+        event._attached_exceptions = []
+    if recurring:
+        for exception in EventException.objects.filter(page_id__in=list(recurring)).order_by(
+            "date"
+        ):
+            recurring[exception.page_id]._attached_exceptions.append(exception)
+    return events
 
 
 def occurrences_between(
@@ -112,7 +131,7 @@ def occurrences_between(
         queryset = queryset.filter(category__slug=category_slug)
     if stadsdorp_slug:
         queryset = queryset.filter(stadsdorp__slug=stadsdorp_slug)
-    events = list(queryset.order_by("start"))
+    events = attach_exceptions(list(queryset.order_by("start")))
     return decorate(events, window_start, window_end, request=request, limit=limit)
 
 
@@ -138,11 +157,8 @@ def decorate(events, window_start, window_end, request=None, limit=None):
         )
         taken = {(row["event_id"], row["occurrence_date"]): row["total"] for row in rows}
 
-    urls = {}
     result = []
     for event, raw in occurrences:
-        if event.pk not in urls:
-            urls[event.pk] = event.get_url(request=request) or ""
         places_taken = taken.get((event.pk, raw.original_date), 0)
         result.append(
             Occurrence(
@@ -156,7 +172,7 @@ def decorate(events, window_start, window_end, request=None, limit=None):
                 places_taken=places_taken,
                 moved_from=raw.moved_from,
                 note=raw.note,
-                base_url=urls[event.pk],
+                request=request,
             )
         )
     return result

@@ -466,6 +466,13 @@ class EventPage(RoutablePageMixin, BasePage):
             count=self.repeat_count,
         )
 
+    def exception_rows(self):
+        """The exceptions, from ``events.listings.attach_exceptions`` when it fetched them."""
+        attached = getattr(self, "_attached_exceptions", None)
+        if attached is not None:
+            return attached
+        return list(self.exceptions.all())
+
     def exception_list(self):
         return [
             recurrence.Exception_(
@@ -475,7 +482,7 @@ class EventPage(RoutablePageMixin, BasePage):
                 new_end=item.new_end,
                 note=item.note,
             )
-            for item in self.exceptions.all()
+            for item in self.exception_rows()
         ]
 
     def raw_occurrences(self, window_start=None, window_end=None):

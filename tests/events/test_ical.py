@@ -116,3 +116,22 @@ def test_members_event_ics_is_not_given_to_anonymous(make_event, client):
     response = client.get(f"{event.url}ical/")
     assert response.status_code == 302
     assert b"Geheim" not in response.content
+
+
+def test_text_is_escaped_and_long_lines_folded(make_event, client):
+    from events.factories import LocationFactory
+
+    title = "Lezing; over buren, zorg & ‘nabuurschap’ — " + "é" * 80
+    event = make_event(
+        title=title,
+        description="<p>Regel één\nregel twee; met komma, en backslash \\</p>",
+        location=LocationFactory(name="Buurthuis, zaal 2", address="Dorpsstraat 1"),
+        organiser_name="Werkgroep: Cultuur",
+    )
+    response = client.get(f"{event.url}ical/")
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    vevent = parse(response).walk("VEVENT")[0]
+    assert str(vevent["SUMMARY"]) == title
+    assert "regel twee; met komma, en backslash \\" in str(vevent["DESCRIPTION"])
+    assert str(vevent["LOCATION"]).startswith("Buurthuis, zaal 2, Dorpsstraat 1")
+    assert vevent["ORGANIZER"].params["CN"] == "Werkgroep: Cultuur"
