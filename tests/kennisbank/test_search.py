@@ -557,3 +557,15 @@ def test_search_terms_report_is_for_editors_only(client, corpus, django_user_mod
     html = client.get(report).content.decode()
     assert "binnenbuurten" in html and "onvindbaarwoord" in html
     assert "Zoekopdrachten zonder resultaat" in html
+
+
+@pytest.mark.django_db
+def test_english_results_page_is_translated_and_english_only(client, home_page, locales):
+    english_home = home_page.copy_for_translation(locales[1])
+    english_home.save_revision().publish()
+    english_index = make_index(english_home, title="Knowledge base", slug="knowledge")
+    make_item(english_index, "Walking group", "Volunteers walk together every week.")
+    make_item(make_index(home_page), "Wandelgroep", "Volunteers lopen samen.")
+    html = client.get(english_index.url, {"q": "volunteer"}).content.decode()
+    assert "Search results for" in html and "Refine the results" in html
+    assert "Walking group" in html and "Wandelgroep" not in html
