@@ -13,8 +13,6 @@ from playwright.sync_api import expect
 
 from wagtail.contrib.forms.models import FormSubmission
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 @pytest.fixture
 def base_url(live_server):

@@ -96,3 +96,31 @@ class PageRulesTests(WagtailPageTestCase):
         value = block.to_python({"title": "Doe mee", "link_text": "Ja", "page": None, "url": ""})
         with self.assertRaises(ValidationError):
             block.clean(value)
+
+
+class StadsdorpAdminFormTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from home.models import Theme
+
+        dutch, _ = Locale.objects.get_or_create(language_code="nl")
+        english, _ = Locale.objects.get_or_create(language_code="en")
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Netwerk", slug="netwerk-admin"))
+        cls.directory = home.add_child(
+            instance=StadsdorpIndexPage(title="Stadsdorpen", slug="stadsdorpen")
+        )
+        cultuur = Theme.objects.create(name="Cultuur", slug="cultuur", locale=dutch)
+        Theme.objects.create(
+            name="Culture", slug="culture", locale=english, translation_key=cultuur.translation_key
+        )
+
+    def test_theme_choices_are_in_the_pages_language(self):
+        from django.urls import reverse
+
+        self.login()
+        url = reverse("wagtailadmin_pages:add", args=("home", "stadsdorppage", self.directory.pk))
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Cultuur")
+        self.assertNotContains(response, "Culture")
