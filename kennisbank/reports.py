@@ -8,7 +8,7 @@ edit. https://docs.wagtail.org/en/stable/extending/adding_reports.html
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.views.reports import PageReportView
@@ -39,11 +39,19 @@ class ReviewReportView(PageReportView):
     index_url_name = "kennisbank_review"
     index_results_url_name = "kennisbank_review_results"
     any_permission_required = ["add", "change", "publish"]
-    list_export = [*PageReportView.list_export, "content_owner", "last_reviewed"]
+    list_export = [
+        *PageReportView.list_export,
+        "content_owner",
+        "last_reviewed",
+        "helpful_yes",
+        "helpful_no",
+    ]
     export_headings = {
         **PageReportView.export_headings,
         "content_owner": _("Eigenaar"),
         "last_reviewed": _("Laatst gecontroleerd"),
+        "helpful_yes": _("Nuttig: ja"),
+        "helpful_no": _("Nuttig: nee"),
     }
 
     @staticmethod
@@ -61,6 +69,10 @@ class ReviewReportView(PageReportView):
             stale_items()
             .filter(pk__in=editable.values("pk"))
             .select_related("content_owner", "content_type", "locale")
+            .annotate(
+                helpful_yes=Count("helpful_votes", filter=Q(helpful_votes__helpful=True)),
+                helpful_no=Count("helpful_votes", filter=Q(helpful_votes__helpful=False)),
+            )
             .order_by("last_reviewed", "publication_date")
         )
 

@@ -11,6 +11,7 @@ from django.test import override_settings
 from wagtail.models import GroupPagePermission
 
 from kennisbank.factories import ArtikelPageFactory
+from kennisbank.models import HelpfulVote
 from kennisbank.reports import stale_items
 
 pytestmark = pytest.mark.django_db
@@ -88,12 +89,19 @@ def test_review_report_lists_stale_items_for_editors(client, django_user_model, 
     items["guide"].save_revision().publish()
     items["article"].last_reviewed = datetime.date.today()
     items["article"].save_revision().publish()
+    HelpfulVote.objects.create(page=items["guide"], helpful=True)
+    HelpfulVote.objects.create(page=items["guide"], helpful=True)
+    HelpfulVote.objects.create(page=items["guide"], helpful=False)
     client.force_login(make_editor(django_user_model, kennisbank))
     response = client.get("/admin/reports/kennisbank-te-herzien/")
     assert response.status_code == 200
     content = response.content.decode()
     assert "Een stadsdorp starten" in content
     assert "eigenaar" in content
+    assert "2 / 1" in content  # helpful votes yes / no
+    export = client.get("/admin/reports/kennisbank-te-herzien/?export=csv")
+    assert export.status_code == 200
+    assert "Een stadsdorp starten" in b"".join(export.streaming_content).decode()
     assert "Tien tips voor buurtprofessionals" not in content
 
 
