@@ -370,7 +370,8 @@ class Composer:
             if occurrence.event.location_id and location is not None:
                 meta = f"{meta} – {location.name}"
             if occurrence.is_cancelled:
-                meta = f"{meta} – {_('GEANNULEERD')}"
+                cancelled = _("GEANNULEERD")
+                meta = f"{meta} – {cancelled}"
             items.append(
                 Item(
                     title=occurrence.event.title,
