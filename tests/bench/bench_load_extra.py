@@ -11,7 +11,8 @@
   memory from /proc every 30 s; reports first and last RSS per worker and the errors.
 
 The shared helpers (free port, gunicorn with production settings, static files, wrk) come from
-``bench_http``. Run: ``make bench BENCH_ARGS="--only load_extra"``.
+``bench_http``. Run: ``make bench BENCH_ARGS="--only load_extra"`` (``BENCH_SEARCH=0``: member
+home only).
 """
 
 import io
@@ -31,6 +32,7 @@ from tests.bench.bench_http import (
     collect_static,
     ensure_wrk,
     free_port,
+    production_env,
     start_gunicorn,
 )
 
@@ -161,11 +163,16 @@ def member_session():
     user = get_user_model().objects.filter(email="anna@leden.example").first()
     if user is None:
         return None
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "members_area.backends.EmailBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    from django.test import override_settings
+
+    # Signed and hashed with the key gunicorn runs with, or the server would reject the session.
+    server_key = production_env(Path(tempfile.gettempdir()), page_cache=True)["SECRET_KEY"]
+    with override_settings(SECRET_KEY=server_key):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "members_area.backends.EmailBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
@@ -270,8 +277,11 @@ def run(report):
     if not wrk:
         print("   wrk is not available: skipped")
         return
+    # Five agents share this machine's two cores during development: say how busy it was.
+    report("machine load average (1 min) before the run", os.getloadavg()[0], "")
     call_command("load_demo", stdout=io.StringIO())
-    search_path = build_search_corpus()
+    # BENCH_SEARCH=0 skips the 5,000-item corpus (a quicker run of the member figures only).
+    search_path = build_search_corpus() if os.environ.get("BENCH_SEARCH", "1") != "0" else None
     member_path = member_home_path()
     cookie = member_session() if member_path else None
     if not cookie:
