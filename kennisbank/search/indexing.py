@@ -185,4 +185,10 @@ def rebuild(pages, progress=None, batch_size=200):
         if len(word) <= 100
     ]
     SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner keeps guessing from the emptied table and skips the
+        # GIN index.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
+            cursor.execute(f"ANALYZE {SearchTerm._meta.db_table}")
     return count
