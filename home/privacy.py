@@ -6,13 +6,51 @@ enforces them when a page is *served*; every listing, search, feed, sitemap and 
 with ``visible_pages`` too, otherwise restricted pages leak through them.
 """
 
+from contextlib import suppress
+
 from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import post_page_move
+
+# Restrictions and group memberships change rarely; a request asks many times (menus, listings,
+# the events block, search). ``restrictions_denied_to`` remembers its answer on the user object
+# (one object per request) until any restriction or group membership changes in this process.
+_generation = [0]
+
+
+def _bump_generation(**kwargs):
+    _generation[0] += 1
+
+
+def _connect_invalidation():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete):
+        signal.connect(_bump_generation, sender=PageViewRestriction, weak=False)
+    m2m_changed.connect(_bump_generation, sender=PageViewRestriction.groups.through, weak=False)
+    m2m_changed.connect(_bump_generation, sender=get_user_model().groups.through, weak=False)
+    post_page_move.connect(_bump_generation, weak=False)  # restricted paths move with their pages
+
+
+_connect_invalidation()
 
 
 def restrictions_denied_to(user):
     """Restrictions the user does not pass; there are few of them, so they are all loaded."""
+    memo = getattr(user, "_privacy_denied", None)
+    if memo is not None and memo[0] == _generation[0]:
+        return memo[1]
+    generation = _generation[0]
+    denied = _compute_denied(user)
+    if user is not None:
+        with suppress(AttributeError):  # an object that takes no attributes: no memo
+            user._privacy_denied = (generation, denied)
+    return denied
+
+
+def _compute_denied(user):
     restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     is_authenticated = bool(user and user.is_authenticated)
     if is_authenticated and user.is_superuser:

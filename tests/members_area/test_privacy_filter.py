@@ -38,3 +38,33 @@ def test_query_count_does_not_grow_with_binnenbuurten(world):
     for number in range(5):
         Binnenbuurt.objects.create(name=f"Extra {number}", stadsdorp=world.stadsdorp)
     assert queries() == before
+
+
+def test_restrictions_are_loaded_once_per_user_object(world):
+    user = world.users["member_a"]
+    list(visible_pages(Page.objects.all(), user))
+    with CaptureQueriesContext(connection) as captured:
+        list(visible_pages(Page.objects.all(), user))
+        list(visible_pages(Page.objects.all(), user))
+    assert len(captured) == 2  # only the two page queries themselves
+
+
+def test_the_memo_follows_membership_and_restriction_changes(world):
+    user = world.users["member_b"]
+    assert not can_view(world.news_a, user)
+    member = user.member
+    member.binnenbuurt = world.a
+    member.save()  # group membership changes
+    assert can_view(world.news_a, user)
+    world.a.members_group.user_set.remove(user)
+    assert not can_view(world.news_a, user)
+    anonymous = AnonymousUser()
+    assert can_view(world.home, anonymous)
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=world.home, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert not can_view(world.home, anonymous)
+    restriction.delete()
+    assert can_view(world.home, anonymous)
