@@ -249,3 +249,28 @@ def test_glossary_terms_link_on_first_mention_only(client, kennisbank, locales):
     assert content.count("#begrip-binnenbuurt") == 1  # first mention only, not in the heading
     assert f'href="{glossary.url}#begrip-zorgzame-gemeenschap">zorgzame gemeenschap</a>' in content
     assert '<a href="/x/">binnenbuurt link</a>' in content
+
+
+def test_every_item_type_renders_in_english(client, home_page, kennisbank, items, locales):
+    _dutch, english = locales
+    home_page.copy_for_translation(english).save_revision().publish()
+    index_en = kennisbank.copy_for_translation(english)
+    index_en.title = "Knowledge base"
+    index_en.save_revision().publish()
+    expected = {
+        "guide": ["Step 1", "Contents", "Preconditions", "Was this helpful?"],
+        "report": ["About the meeting", "Place", "Organiser"],
+        "publication": ["Key findings"],
+        "article": ["Tip 1", "Was this helpful?"],
+    }
+    for key, texts in expected.items():
+        translation = items[key].copy_for_translation(english)
+        translation.save_revision().publish()
+        response = client.get(translation.url)
+        assert response.status_code == 200, key
+        content = response.content.decode()
+        assert '<a href="/en/kennisbank/">Knowledge base</a>' in content
+        for text in ["Type", "Published", "For whom", *texts]:
+            assert text in content, (key, text)
+    index = client.get(index_en.url).content.decode()
+    assert "New in the knowledge base" in index and "Browse by theme" not in index
