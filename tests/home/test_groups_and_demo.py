@@ -73,5 +73,24 @@ def test_demo_builds_the_site_in_two_languages(demo, client):
     assert "Start een stadsdorp" in client.get("/nl/").content.decode()
     english = client.get("/en/").content.decode()
     assert "Start a stadsdorp" in english
-    assert client.get("/en/about-the-network/").status_code == 200
     assert client.get("/nl/stadsdorpen/?thema=cultuur").status_code == 200
+    # All pages in one test: loading the demo site takes a while.
+    for url, text in DEMO_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+
+
+DEMO_PAGES = [
+    ("/nl/over-het-netwerk/", "Wat is een stadsdorp?"),
+    ("/en/about-the-network/", "What is a stadsdorp?"),
+    ("/nl/nieuw-hier/", "Veelgestelde vragen"),
+    ("/en/new-here/", "Frequently asked questions"),
+    ("/en/become-a-member/", "How to become a member"),
+    ("/nl/stadsdorpen/", "Stadsdorp Rivierenbuurt-Noord"),
+    ("/en/stadsdorpen/?thema=culture", "Culture"),
+    ("/nl/stadsdorpen/spaarndammerhout/", "Ahmed el Amrani"),
+    ("/en/stadsdorpen/spaarndammerhout/", "Inner neighbourhoods"),
+    ("/nl/contact/", "Uw vraag of bericht"),
+    ("/en/contact/", "Your question or message"),
+]
