@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -569,3 +569,32 @@ def test_english_results_page_is_translated_and_english_only(client, home_page, 
     html = client.get(english_index.url, {"q": "volunteer"}).content.decode()
     assert "Search results for" in html and "Refine the results" in html
     assert "Walking group" in html and "Wandelgroep" not in html
+
+
+@pytest.mark.django_db
+def test_search_privacy_matches_the_site_wide_privacy_rules(index, django_user_model):
+    """kennisbank.search.privacy reads restrictions as values for speed; it must agree with
+    home.privacy, the project's single source of truth."""
+    from home.privacy import restrictions_denied_to
+    from kennisbank.search.privacy import denied_paths
+
+    members, board = Group.objects.create(name="Leden"), Group.objects.create(name="Bestuur")
+    for number, kind in enumerate(("login", "groups", "password", "groups")):
+        item = make_item(index, f"Item {number}", "tekst")
+        restriction = PageViewRestriction.objects.create(
+            page=item, restriction_type=kind, password="geheim" if kind == "password" else ""
+        )
+        if kind == "groups":
+            restriction.groups.add(members if number == 1 else board)
+    member = django_user_model.objects.create_user("lid", password="x")
+    member.groups.add(members)
+    users = [
+        None,
+        django_user_model.objects.create_user("gast", password="x"),
+        member,
+        django_user_model.objects.create_superuser("baas", password="x"),
+    ]
+    for user in users:
+        user = user or AnonymousUser()
+        expected = {restriction.page.path for restriction in restrictions_denied_to(user)}
+        assert denied_paths(user) == expected
