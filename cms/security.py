@@ -99,11 +99,12 @@ def admin_policy():
             # Wagtail's admin renders inline scripts and styles; it is only used by editors.
             "script-src": ["'self'", "'unsafe-inline'"],
             "style-src": ["'self'", "'unsafe-inline'", *assets],
-            # Avatars (Gravatar), image choosers and embed previews load from other hosts.
-            "img-src": ["'self'", "data:", "blob:", "https:"],
+            # Avatars (Gravatar, linked scheme-relative, so http on a plain-HTTP dev server), image
+            # choosers and embed previews load from other hosts.
+            "img-src": ["'self'", "data:", "blob:", "https:", "www.gravatar.com"],
             "font-src": ["'self'", "data:"],
-            # Wagtail's upgrade notice asks releases.wagtail.io for the latest version.
-            "connect-src": ["'self'", "https://releases.wagtail.io"],
+            # Wagtail's upgrade notice asks releases.wagtail.org for the latest version.
+            "connect-src": ["'self'", "https://releases.wagtail.org"],
             "media-src": ["'self'", *assets],
             "frame-src": ["'self'", *frames],
             "object-src": ["'none'"],

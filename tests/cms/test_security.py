@@ -77,6 +77,9 @@ def test_admin_login_still_works_under_its_own_policy(client):
     assert "'unsafe-inline'" in policy["script-src"]
     assert policy["frame-ancestors"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
+    # Found in Chromium: the dashboard's upgrade check and Gravatar avatars.
+    assert "https://releases.wagtail.org" in policy["connect-src"]
+    assert "www.gravatar.com" in policy["img-src"]
 
 
 def test_admin_dashboard_loads_for_an_editor(client, editor, home_page):
