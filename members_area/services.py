@@ -170,7 +170,10 @@ def setup_binnenbuurt(binnenbuurt):
                 locale=members_area.locale,
             )
         )
-    _group_restriction(PageViewRestriction, [members, contacts], page=section)
+    # Every copy of the section (translations, and aliases made by wagtail-localize's locale
+    # synchronisation, which do not copy a restriction when the parent has one) is restricted.
+    for page in BinnenbuurtPage.objects.filter(binnenbuurt=binnenbuurt):
+        _group_restriction(PageViewRestriction, [members, contacts], page=page)
     _group_restriction(
         CollectionViewRestriction, [members, contacts], collection=binnenbuurt.collection
     )
@@ -205,6 +208,15 @@ def setup_binnenbuurt(binnenbuurt):
     # 5. Light approval: a workflow on the section when the stadsdorp asks for it.
     _sync_workflow(binnenbuurt, section)
     return binnenbuurt
+
+
+def restrict_section_copy(page):
+    """A new copy of a binnenbuurt section gets the binnenbuurt's group restriction at once."""
+    binnenbuurt = page.binnenbuurt
+    if binnenbuurt is None or binnenbuurt.members_group_id is None:
+        return
+    groups = [binnenbuurt.members_group, binnenbuurt.contacts_group]
+    _group_restriction(PageViewRestriction, [group for group in groups if group], page=page)
 
 
 def _sync_workflow(binnenbuurt, section):

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Binnenbuurt, Member, StadsdorpMemberSettings
-from .services import setup_binnenbuurt, sync_member_groups
+from .models import Binnenbuurt, BinnenbuurtPage, Member, StadsdorpMemberSettings
+from .services import restrict_section_copy, setup_binnenbuurt, sync_member_groups
 
 
 @receiver(post_save, sender=Binnenbuurt)
@@ -36,3 +36,10 @@ def member_deleted(sender, instance, **kwargs):
     user = get_user_model().objects.filter(pk=instance.user_id).first()
     if user is not None:
         user.groups.remove(*Group.objects.filter(binnenbuurt_as_members__isnull=False))
+
+
+@receiver(post_save, sender=BinnenbuurtPage)
+def binnenbuurt_page_created(sender, instance, created=False, raw=False, **kwargs):
+    """Translations and aliases of a section must be as private as the section itself."""
+    if created and not raw:
+        restrict_section_copy(instance)

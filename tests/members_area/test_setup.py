@@ -102,3 +102,30 @@ def test_moving_a_member_changes_their_binnenbuurt_group(world):
     member.binnenbuurt = None
     member.save()
     assert set(world.users["member_a"].groups.values_list("name", flat=True)) == {"Leden"}
+
+
+def test_aliases_from_locale_synchronisation_stay_private(world, locales):
+    """wagtail-localize copies new pages into English as aliases; they must stay restricted."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from wagtail.models import Page
+    from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    from home.privacy import visible_pages
+    from members_area.models import BinnenbuurtNewsPage
+
+    dutch, english = locales
+    world.home.copy_for_translation(english)
+    world.members_area.copy_for_translation(english).save_revision().publish()
+    LocaleSynchronization.objects.create(locale=english, sync_from=dutch)
+    news = world.page_a.add_child(
+        instance=BinnenbuurtNewsPage(title="Alleen voor Zonnehof", body="<p>x</p>")
+    )
+    create_aliases_for_new_page(news)  # what the admin's after_create_page hook does
+    copies = BinnenbuurtNewsPage.objects.filter(translation_key=news.translation_key)
+    assert copies.count() == 2
+    for role, expected in (("member_a", 2), ("contact_a", 2), ("member_b", 0)):
+        visible = visible_pages(Page.objects.filter(pk__in=copies), world.users[role])
+        assert visible.count() == expected, role
+    assert not visible_pages(Page.objects.filter(pk__in=copies), AnonymousUser()).exists()
