@@ -305,7 +305,7 @@ class ElasticsearchEngine:
         from taggit.models import Tag
         from wagtail.models import Page
 
-        from .database import DatabaseEngine
+        from .database import DatabaseEngine, _as_date
 
         es = client()
         kinds, audiences = kind_labels(), audience_labels()
@@ -355,7 +355,8 @@ class ElasticsearchEngine:
                 snippet = escape(text[:SNIPPET_LENGTH]) + (
                     " …" if len(text) > SNIPPET_LENGTH else ""
                 )
-            date = hit.publication_date if "publication_date" in hit else None
+            # Without a Document class, dates come back as ISO strings.
+            date = _as_date(getattr(hit, "publication_date", None))
             page_object = pages.get(page_id)
             hits.append(
                 Hit(
@@ -363,10 +364,10 @@ class ElasticsearchEngine:
                     title=title,
                     snippet=snippet,
                     score=hit.meta.score or 0.0,
-                    kind=hit.kind,
-                    kind_label=str(kinds.get(hit.kind, hit.kind)),
-                    audience_label=str(audiences.get(hit.audience, hit.audience)),
-                    publication_date=date.date() if hasattr(date, "date") else date,
+                    kind=getattr(hit, "kind", ""),
+                    kind_label=str(kinds.get(getattr(hit, "kind", ""), "")),
+                    audience_label=str(audiences.get(getattr(hit, "audience", ""), "")),
+                    publication_date=date,
                     url=(page_object.get_url() or "") if page_object else "",
                     page=page_object,
                 )
