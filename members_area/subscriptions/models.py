@@ -193,11 +193,12 @@ class Subscriber(models.Model):
 
     email = models.EmailField(_("e-mailadres"), max_length=254, unique=True)
     name = models.CharField(_("naam"), max_length=150, blank=True)
+    # CASCADE: removing an account (privacy request) removes its subscription with it.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         related_name="newsletter_subscriber",
         verbose_name=_("account"),
         help_text=_("Alleen bij leden: hun account. Leden krijgen ook het nieuws van hun buurt."),
