@@ -274,3 +274,26 @@ def test_every_item_type_renders_in_english(client, home_page, kennisbank, items
             assert text in content, (key, text)
     index = client.get(index_en.url).content.decode()
     assert "New in the knowledge base" in index and "Browse by theme" not in index
+
+
+def test_index_and_item_queries_do_not_grow_with_items(client, kennisbank, items, themes):
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for key in items:
+        KennisbankFeaturedItem.objects.create(index_page=kennisbank, page=items[key])
+    count(kennisbank.url), count(items["guide"].url)  # warm caches (site root paths, settings)
+    index_before, guide_before = count(kennisbank.url), count(items["guide"].url)
+    for number in range(8):
+        extra = StappenplanPageFactory(
+            parent=kennisbank,
+            slug=f"meer-{number}",
+            themes=[themes["ontmoeting"], themes["cultuur"]],
+            tags=["starten"],
+        )
+        KennisbankFeaturedItem.objects.create(index_page=kennisbank, page=extra)
+    count(kennisbank.url), count(items["guide"].url)  # caches were invalidated by the writes
+    assert count(kennisbank.url) == index_before
+    assert count(items["guide"].url) == guide_before
