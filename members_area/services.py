@@ -10,7 +10,6 @@ https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from wagtail.models import (
     Collection,
@@ -65,7 +64,7 @@ def get_members_area_page(create=True):
         return None
     page = home.add_child(
         instance=MembersAreaPage(
-            title=_("Mijn stadsdorp"), slug="mijn-stadsdorp", locale=home.locale
+            title="Mijn stadsdorp", slug="mijn-stadsdorp", locale=home.locale
         )
     )
     ensure_login_restriction(page)
@@ -114,8 +113,10 @@ def setup_binnenbuurt(binnenbuurt):
 
     changed = {}
     # 1. Groups: members and contact persons.
-    members_name = _("Binnenbuurt %(name)s: leden") % {"name": binnenbuurt.name}
-    contacts_name = _("Binnenbuurt %(name)s: contactpersonen") % {"name": binnenbuurt.name}
+    # Names of groups, collections and workflows are data, not interface text: they stay Dutch
+    # whatever language the editor who saves the binnenbuurt uses.
+    members_name = f"Binnenbuurt {binnenbuurt.name}: leden"
+    contacts_name = f"Binnenbuurt {binnenbuurt.name}: contactpersonen"
     if binnenbuurt.members_group is None:
         changed["members_group"], _c = Group.objects.get_or_create(name=members_name)
     elif binnenbuurt.members_group.name != members_name:
@@ -223,11 +224,11 @@ def _sync_workflow(binnenbuurt, section):
     if not binnenbuurt.requires_approval:
         WorkflowPage.objects.filter(page=section).delete()
         return
-    name = _("Goedkeuring ledenberichten")
+    name = "Goedkeuring ledenberichten"
     workflow = Workflow.objects.filter(name=name).first()
     if workflow is None:
         workflow = Workflow.objects.create(name=name)
-        task = GroupApprovalTask.objects.create(name=_("Goedkeuring door een moderator"))
+        task = GroupApprovalTask.objects.create(name="Goedkeuring door een moderator")
         task.groups.set([moderators_group()])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
