@@ -40,6 +40,7 @@ from home.privacy import visible_pages
 
 from . import blocks as kb_blocks
 from .blocks import anchor_for
+from .forms import KennisbankItemPageForm
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +272,7 @@ class KennisbankItemPage(BasePage):
     # Subclasses set this; the base page itself is never created.
     item_kind = None
     is_creatable = False
+    base_form_class = KennisbankItemPageForm
 
     metadata_panels = [
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("audience")]),

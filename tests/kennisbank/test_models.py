@@ -145,3 +145,16 @@ def test_admin_edit_views_render_for_every_type(client, django_user_model, kenni
     assert client.get("/admin/snippets/kennisbank/glossaryterm/").status_code == 200
     response = client.get(f"/admin/pages/add/kennisbank/stappenplanpage/{kennisbank.pk}/")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_offers_only_themes_of_the_page_language(client, django_user_model, items, locales):
+    from home.models import Theme
+
+    _dutch, english = locales
+    Theme.objects.create(name="Meeting", slug="meeting", locale=english)
+    admin = django_user_model.objects.create_superuser("beheer2", password="geheim-wachtwoord")
+    client.force_login(admin)
+    content = client.get(f"/admin/pages/{items['report'].pk}/edit/").content.decode()
+    assert "Ontmoeting" in content
+    assert "Meeting" not in content
