@@ -83,17 +83,19 @@ class Audience:
         )
 
 
-def audience_for(subscriber):
+def audience_for(subscriber, language=None):
     """Members (an active account with a member profile) read as members; others as the public.
 
-    Expects ``user__member__binnenbuurt`` selected and ``user__groups`` prefetched when used in
-    bulk (see ``subscribers_for_rendering``).
+    ``language`` is the issue's language (the e-mail is in one language throughout, so its
+    ``lang`` attribute is right). Expects ``user__member__binnenbuurt`` selected and
+    ``user__groups`` prefetched when used in bulk (see ``subscribers_for_rendering``).
     """
+    language = language or subscriber.language
     user = subscriber.user
     member = getattr(user, "member", None) if user is not None else None
     if user is None or not user.is_active or member is None:
-        return Audience(user=AnonymousUser(), language=subscriber.language)
-    return Audience(user=user, language=subscriber.language, binnenbuurt=member.binnenbuurt)
+        return Audience(user=AnonymousUser(), language=language)
+    return Audience(user=user, language=language, binnenbuurt=member.binnenbuurt)
 
 
 def subscribers_for_rendering(queryset):
@@ -148,10 +150,11 @@ class Composer:
     are read once; each audience's sections are composed once and cached.
     """
 
-    def __init__(self, newsletter, now=None):
+    def __init__(self, newsletter):
         self.newsletter = newsletter
         self.period_start, self.period_end = issue_period(newsletter)
-        self.events_from = max(self.period_end, now or timezone.now())
+        # Events from the moment of sending (for a draft: now), also in the archived version.
+        self.events_from = self.period_end
         self._cache = {}
         self._locales = {locale.language_code: locale for locale in Locale.objects.all()}
         self._binnenbuurt_sections = None

@@ -72,8 +72,11 @@ def render_newsletter(newsletter, subscriber, composer, organisation=None):
     """(subject, text, html, links) for one subscriber."""
     from .composition import audience_for
 
-    audience = audience_for(subscriber)
-    with translation.override(subscriber.language):
+    # One language per e-mail: the issue's. Readers of a language the issue was not translated
+    # into get the original (see sending.recipients).
+    language = newsletter.locale.language_code
+    audience = audience_for(subscriber, language)
+    with translation.override(language):
         sections = composer.sections_for(audience)
         links = links_for(subscriber)
         web_url = absolute_url(newsletter.get_url()) if newsletter.live else ""
@@ -81,7 +84,7 @@ def render_newsletter(newsletter, subscriber, composer, organisation=None):
             "newsletter": newsletter,
             "subscriber": subscriber,
             "sections": sections,
-            "language": subscriber.language,
+            "language": language,
             "colours": COLOURS,
             "organisation": organisation or organisation_name(),
             "site_url": base_url() + "/",

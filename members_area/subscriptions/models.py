@@ -335,6 +335,7 @@ class Delivery(models.Model):
     STATUS_FAILED = "failed"
     STATUS_BOUNCED = "bounced"
     STATUS_UNKNOWN = "unknown"
+    STATUS_SKIPPED = "skipped"
     STATUS_CHOICES = [
         (STATUS_QUEUED, _("In de wachtrij")),
         (STATUS_CLAIMED, _("Opgepakt")),
@@ -343,6 +344,7 @@ class Delivery(models.Model):
         (STATUS_FAILED, _("Mislukt")),
         (STATUS_BOUNCED, _("Geweigerd door de ontvanger")),
         (STATUS_UNKNOWN, _("Onbekend (verzending onderbroken)")),
+        (STATUS_SKIPPED, _("Overgeslagen (afgemeld voor het versturen)")),
     ]
 
     newsletter = models.ForeignKey(

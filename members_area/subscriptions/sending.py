@@ -69,6 +69,7 @@ class SendReport:
     failed: int = 0
     bounced: int = 0
     unknown: int = 0
+    skipped: int = 0
     queued: int = 0
     errors: list = field(default_factory=list)
 
@@ -86,6 +87,7 @@ class SendReport:
             failed=counts.get(Delivery.STATUS_FAILED, 0),
             bounced=counts.get(Delivery.STATUS_BOUNCED, 0),
             unknown=counts.get(Delivery.STATUS_UNKNOWN, 0),
+            skipped=counts.get(Delivery.STATUS_SKIPPED, 0),
             queued=sum(
                 counts.get(status, 0)
                 for status in (Delivery.STATUS_QUEUED, Delivery.STATUS_CLAIMED)
@@ -315,10 +317,7 @@ class Sender:
                 subscriber = subscribers.get(row.subscriber_id)
                 if subscriber is None or subscriber.status != Subscriber.STATUS_ACTIVE:
                     # Unsubscribed (or removed) since the send started: do not send.
-                    Delivery.objects.filter(pk=row.pk).update(
-                        status=Delivery.STATUS_FAILED,
-                        last_error="Afgemeld voordat de nieuwsbrief werd verstuurd.",
-                    )
+                    Delivery.objects.filter(pk=row.pk).update(status=Delivery.STATUS_SKIPPED)
                     self._tick()
                     continue
                 if connection is None:

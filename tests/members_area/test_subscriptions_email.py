@@ -111,10 +111,26 @@ def test_language_alt_texts_headings_and_links(rendered):
     assert links and all(href.startswith("http://testserver/") for href in links)
 
 
-def test_english_reader_gets_lang_en(rendered):
-    _text, html = rendered(language="en")
+def test_english_issue_is_english_throughout(world, make_issue, locales):
+    _dutch, english = locales
+    issue = make_issue(title="Nieuwsbrief")
+    translated = issue.copy_for_translation(english, copy_parents=True)
+    translated.title = "Newsletter"
+    translated.save_revision().publish()
+    subscriber = subscriber_of(world.users["member_a"])
+    subscriber.language = "en"
+    subscriber.save()
+    subscriber = subscribers_for_rendering(Subscriber.objects.filter(pk=subscriber.pk)).get()
+    _subject, _text, html, _links = render_newsletter(translated, subscriber, Composer(translated))
     assert '<html lang="en">' in html
     assert "Unsubscribe from this newsletter" in html
+    assert "/en/nieuwsbrief/afmelden/" in html
+
+
+def test_reader_of_an_untranslated_language_gets_one_language(rendered):
+    _text, html = rendered(language="en")  # the issue exists in Dutch only
+    assert '<html lang="nl">' in html
+    assert "Afmelden voor deze nieuwsbrief" in html
 
 
 def test_plain_text_alternative_has_the_same_content(rendered):

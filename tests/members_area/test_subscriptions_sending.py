@@ -144,8 +144,10 @@ def test_unsubscribed_after_start_is_not_sent(make_issue, make_subscribers, smtp
     first, second = make_subscribers(2)
     sending.start(issue)
     Subscriber.objects.filter(pk=second.pk).update(status=Subscriber.STATUS_UNSUBSCRIBED)
-    run_send(issue, smtp_server)
+    report = run_send(issue, smtp_server)
     assert smtp_server.handler.count_by_recipient() == {first.email: 1}
+    assert report.skipped == 1 and report.failed == 0
+    assert Delivery.objects.get(subscriber=second).status == Delivery.STATUS_SKIPPED
 
 
 @pytest.mark.django_db

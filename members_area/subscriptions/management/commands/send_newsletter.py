@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 Delivery.STATUS_FAILED,
                 Delivery.STATUS_BOUNCED,
                 Delivery.STATUS_UNKNOWN,
+                Delivery.STATUS_SKIPPED,
             ],
         ).count()
         bar = tqdm(
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             bar.close()
         self.stdout.write(
             f"Verstuurd: {report.sent}, mislukt: {report.failed}, geweigerd: {report.bounced}, "
-            f"onbekend: {report.unknown}, totaal: {report.total}"
+            f"onbekend: {report.unknown}, overgeslagen: {report.skipped}, totaal: {report.total}"
         )
         for email, error in report.errors[:50]:
             self.stdout.write(f"  {email}: {error}")
