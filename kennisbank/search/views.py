@@ -88,7 +88,9 @@ def results_context(request, index_page, results):
 def run_search(request, language, per_page=service.PER_PAGE):
     query = service.query_from_params(request.GET, language, request.user, per_page=per_page)
     results = service.search(query)
-    if query.has_text and results.page == 1 and not request.GET.get("page"):
+    # Paging and search-as-you-type requests (half-typed words) are not new searches.
+    as_you_type = request.headers.get("X-Requested-With") == "search-as-you-type"
+    if query.has_text and results.page == 1 and not request.GET.get("page") and not as_you_type:
         try:
             service.log_search(query, results.total)
         except Exception:  # noqa: BLE001 - statistics must never break the search

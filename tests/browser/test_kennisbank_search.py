@@ -72,6 +72,12 @@ def test_search_filter_sort_suggest_and_open_a_result(demo, live_server, page, a
     expect(search_box).to_have_value("stadsdorp")
     expect(results.first).to_be_visible()
 
+    # Search as you type (progressive enhancement): results follow the box without submitting.
+    search_box.fill("flyer")
+    expect(page).to_have_url(re.compile(r"q=flyer"))
+    expect(page.locator(".kb-result mark").first).to_have_text(re.compile("flyer", re.I))
+    expect(page.get_by_role("status")).to_contain_text("resulta")
+
     # Open the first result.
     first_link = page.locator(".kb-result__title a").first
     title = first_link.inner_text()

@@ -526,6 +526,8 @@ def test_searches_are_logged_without_personal_data(client, corpus):
     client.get(url, {"q": "binnenbuurten "})
     client.get(url, {"q": "binnenbuurten", "page": "2"})  # paging is not a new search
     client.get(url, {"q": "onvindbaarwoord"})
+    client.get(url, {"q": "binnen"}, headers={"X-Requested-With": "search-as-you-type"})
+    assert not SearchLog.objects.filter(query="binnen").exists()
     log = SearchLog.objects.get(query="binnenbuurten")
     assert (log.searches, log.results) == (2, 1)
     assert SearchLog.objects.get(query="onvindbaarwoord").results == 0
