@@ -352,10 +352,9 @@ class KennisbankImporter:
 
     @staticmethod
     def is_candidate(path):
+        """Every visible file except side-cars; unsupported types are reported as skipped."""
         name = path.name.lower()
-        if name.startswith(".") or name.endswith(SIDECAR_SUFFIXES):
-            return False
-        return path.suffix.lower() in IMPORTABLE_EXTENSIONS
+        return not (name.startswith(".") or name.endswith(SIDECAR_SUFFIXES))
 
     @staticmethod
     def source_key(root, path):

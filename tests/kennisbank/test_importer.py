@@ -66,8 +66,9 @@ def run(*args):
 
 def test_import_creates_drafts_with_derived_metadata(corpus, kennisbank, themes):
     out, err = run(corpus)
-    assert "Klaar: 5 aangemaakt, 1 mislukt." in out
+    assert "Klaar: 5 aangemaakt, 1 overgeslagen, 1 mislukt." in out
     assert "mislukt: kapot.pdf" in err and "niet leesbaar" in err
+    assert "overgeslagen: plaatje.png — bestandstype .png wordt niet ondersteund" in out
     pages = {page.import_source: page.specific for page in KennisbankItemPage.objects.all()}
     assert set(pages) == {
         "buurtavond.md",
@@ -112,7 +113,7 @@ def test_import_creates_drafts_with_derived_metadata(corpus, kennisbank, themes)
 def test_reimport_is_idempotent_and_updates_changed_files(corpus, kennisbank, themes):
     run(corpus)
     out, _err = run(corpus)
-    assert "Klaar: 5 ongewijzigd, 1 mislukt." in out
+    assert "Klaar: 5 ongewijzigd, 1 overgeslagen, 1 mislukt." in out
     (corpus / "flyer-tips.txt").write_text("Grote letters.\n\nNieuwe alinea.")
     out, _err = run(corpus)
     assert "bijgewerkt: flyer-tips.txt" in out
@@ -122,7 +123,7 @@ def test_reimport_is_idempotent_and_updates_changed_files(corpus, kennisbank, th
     latest = guide.get_latest_revision_as_object()
     assert "Nieuwe alinea." in latest.introduction
     out, _err = run(corpus)
-    assert "Klaar: 5 ongewijzigd, 1 mislukt." in out
+    assert "Klaar: 5 ongewijzigd, 1 overgeslagen, 1 mislukt." in out
 
 
 def test_dry_run_writes_nothing(corpus, kennisbank):
