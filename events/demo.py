@@ -380,7 +380,45 @@ def load(context):
         ),
         audience=EventPage.AUDIENCE_MEMBERS,
     )
+    _agenda_editor(context, agenda)
     context.log(f"events: agenda with {EventPage.objects.child_of(agenda).count()} activities.")
+
+
+def _agenda_editor(context, agenda):
+    """An editor of the agenda only: sees its sign-ups, not those of other sections."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from wagtail.models import GroupPagePermission
+
+    from home.demo_loader import DemoAccount
+
+    group, _created = Group.objects.get_or_create(name="Redactie agenda")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=agenda,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    user, _created = get_user_model().objects.get_or_create(
+        username="agenda-redactie",
+        defaults={"first_name": "Els", "last_name": "de Wit", "email": "agenda@example.org"},
+    )
+    password = "agenda-demo-2026"
+    user.set_password(password)
+    user.save()
+    user.groups.add(group)
+    context.accounts.append(
+        DemoAccount(
+            "agenda editor",
+            user.username,
+            password,
+            "edits the agenda and sees its sign-ups (Aanmeldingen button on each event)",
+        )
+    )
 
 
 def _first_stadsdorp(locale):
