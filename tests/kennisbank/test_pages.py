@@ -270,7 +270,7 @@ def test_every_item_type_renders_in_english(client, home_page, kennisbank, items
         assert response.status_code == 200, key
         content = response.content.decode()
         assert '<a href="/en/kennisbank/">Knowledge base</a>' in content
-        for text in ["Type", "Published", "For whom", *texts]:
+        for text in ["Type", "Published", "Audience", *texts]:
             assert text in content, (key, text)
     index = client.get(index_en.url).content.decode()
     assert "New in the knowledge base" in index and "Browse by theme" not in index
