@@ -8,11 +8,16 @@ shared between workers (Redis) that holds for every worker; with the per-process
 another worker may show the old menu for at most ``TIMEOUT`` seconds.
 
 Only anonymous visitors use these fragments: what a logged-in member sees depends on their groups.
+
+Nothing is cached while a database transaction is open: a transaction can be rolled back without
+any signal, which would leave fragments built from data that never existed (Django's TestCase
+runs every test in such a transaction; normal requests run outside one).
 """
 
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
 
 TIMEOUT = 120
 
@@ -32,6 +37,8 @@ def is_anonymous(request):
 
 def cached(parts, build, timeout=TIMEOUT):
     """``build()`` once per content generation for these key parts."""
+    if connection.in_atomic_block:
+        return build()
     generation = _generation()
     if generation is None:
         return build()

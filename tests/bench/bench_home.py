@@ -113,16 +113,36 @@ def run(report):
     home = site.root_page.specific
     client = Client()
 
-    # Home page: 5 vs 50 menu items.
+    # Home page: 5 vs 50 menu items (anonymous visitors, warm fragment cache).
     grow_menu(home, 5)
     small = measure_queries(client, "/nl/")
     median, p95 = measure_time(client, "/nl/")
+    from django.contrib.auth import get_user_model
+
+    member = get_user_model().objects.create_user("bench-lid", password="bench-wachtwoord-1")
+    member_client = Client()
+    member_client.force_login(member)
+    member_small = measure_queries(member_client, "/nl/")
     grow_menu(home, 50)
     large = measure_queries(client, "/nl/")
     report("home page SQL queries, 5 menu items", small, "queries", target="<= 15")
     report("home page SQL queries, 50 menu items", large, "queries", target=f"== {small}")
+    # A logged-in member bypasses the fragment cache: the queries themselves must not grow.
+    member_large = measure_queries(member_client, "/nl/")
     report("home page render median (in-process)", round(median, 1), "ms")
     report("home page render p95 (in-process)", round(p95, 1), "ms")
+
+    report(
+        "home page SQL queries, 5 menu items, logged in (no fragment cache)",
+        member_small,
+        "queries",
+    )
+    report(
+        "home page SQL queries, 50 menu items, logged in (no fragment cache)",
+        member_large,
+        "queries",
+        target=f"== {member_small}",
+    )
 
     # Content page: 5 vs 50 blocks.
     few = content_page_with_blocks(home, "bench-blokken-5", 5)
