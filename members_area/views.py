@@ -72,8 +72,15 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        _finish_login(self.request, form.get_user(), form.cleaned_data.get("remember_me"))
-        return HttpResponseRedirect(self.get_success_url())
+        user = form.get_user()
+        _finish_login(self.request, user, form.cleaned_data.get("remember_me"))
+        # Without a "next", the member lands on "Mijn stadsdorp" in their preferred language.
+        language = getattr(getattr(user, "member", None), "language", "") or None
+        with translation.override(language or translation.get_language()):
+            response = HttpResponseRedirect(self.get_success_url())
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
 
     def get_default_redirect_url(self):
         return members_home_url(self.request)

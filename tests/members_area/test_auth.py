@@ -202,3 +202,14 @@ def test_login_pages_send_csrf_protected_forms(world):
     assert response.status_code == 403
     response = strict.post("/nl/login/code/", {"email": "anna@example.org"})
     assert response.status_code == 403
+
+
+def test_login_follows_the_preferred_language(client, world, locales):
+    _dutch, english = locales
+    world.members_area.copy_for_translation(english, copy_parents=True).save_revision().publish()
+    member = world.users["member_a"].member
+    member.language = "en"
+    member.save()
+    response = login(client, "anna@example.org")
+    assert response["Location"].startswith("/en/")
+    assert response.cookies["django_language"].value == "en"
