@@ -122,7 +122,11 @@ def register(
         if form_token:
             existing = Registration.objects.filter(form_token=form_token).first()
             if existing is not None:
-                return existing, False
+                if existing.event_id == event.pk and existing.email.lower() == email.lower():
+                    return existing, False  # the same form sent twice
+                # A token seen with other data (e.g. a page served from a shared cache): never
+                # show someone else's registration; treat this as a new sign-up.
+                form_token = None
         if email:
             existing = Registration.objects.filter(
                 event=event,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -393,8 +394,18 @@ def event_context(request, event, form=None, occurrences=None):
     }
 
 
+def personal(response):
+    """Never store a page with a personal form or token in any cache (cms.page_cache included):
+    its CSRF token and one-time form token belong to this visitor only."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
 def event_detail(request, event):
-    return TemplateResponse(request, "events/event_page.html", event_context(request, event))
+    context = event_context(request, event)
+    response = TemplateResponse(request, "events/event_page.html", context)
+    return personal(response) if context["signup_open"] else response
 
 
 def event_ical(request, event):
@@ -408,8 +419,10 @@ def event_signup(request, event):
     signup_occurrences = [o for o in occurrences if not o.is_cancelled and o.start > now]
     template = "events/event_signup.html"
     if request.method != "POST":
-        return TemplateResponse(
-            request, template, event_context(request, event, occurrences=occurrences)
+        return personal(
+            TemplateResponse(
+                request, template, event_context(request, event, occurrences=occurrences)
+            )
         )
 
     # Keep the submitted date even when it is no longer offered, so the refusal can say why.
@@ -424,7 +437,7 @@ def event_signup(request, event):
     context = event_context(request, event, form=form, occurrences=occurrences)
     context["signup_open"] = True  # show the form again with the person's input
     if not form.is_valid():
-        return TemplateResponse(request, template, context, status=200)
+        return personal(TemplateResponse(request, template, context, status=200))
     data = form.cleaned_data
     day = parse_date_safe(data["datum"])
     try:
@@ -443,20 +456,22 @@ def event_signup(request, event):
             form.add_error(refusal.field, refusal.message)
         else:
             form.add_error(None, refusal.message)
-        return TemplateResponse(request, template, context, status=200)
+        return personal(TemplateResponse(request, template, context, status=200))
     if created:
         signup.send_confirmation(registration)
     occurrence = signup.find_occurrence(event, registration.occurrence_date)
-    return TemplateResponse(
-        request,
-        "events/signup_done.html",
-        {
-            "page": event,
-            "self": event,
-            "registration": registration,
-            "start": timezone.localtime(occurrence.start) if occurrence else None,
-            "ical_url": f"{event.get_url(request)}ical/",
-        },
+    return personal(
+        TemplateResponse(
+            request,
+            "events/signup_done.html",
+            {
+                "page": event,
+                "self": event,
+                "registration": registration,
+                "start": timezone.localtime(occurrence.start) if occurrence else None,
+                "ical_url": f"{event.get_url(request)}ical/",
+            },
+        )
     )
 
 
@@ -470,7 +485,7 @@ def parse_date_safe(value):
 def cancel_registration(request, token):
     registration = signup.registration_from_token(token)
     if registration is None:
-        return render(request, "events/cancel_invalid.html", status=404)
+        return personal(render(request, "events/cancel_invalid.html", status=404))
     event = registration.event.specific
     occurrence = signup.find_occurrence(event, registration.occurrence_date)
     context = {
@@ -488,4 +503,4 @@ def cancel_registration(request, token):
             context["places_left"] = max(
                 event.capacity - signup.places_taken(event, registration.occurrence_date), 0
             )
-    return render(request, "events/cancel.html", context)
+    return personal(render(request, "events/cancel.html", context))

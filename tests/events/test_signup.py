@@ -222,3 +222,20 @@ def test_signup_form_page(make_event, client):
     event = make_event(signup_enabled=True, start=soon(5))
     body = client.get(f"{event.url}aanmelden/").content.decode()
     assert 'name="form_token"' in body and "<label" in body
+
+
+def test_pages_with_a_personal_form_are_never_cached(make_event, client):
+    event = make_event(signup_enabled=True)
+    for url in (event.url, f"{event.url}aanmelden/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control
+    plain = make_event(signup_enabled=False)
+    assert "no-store" not in client.get(plain.url).get("Cache-Control", "")
+
+
+def test_reused_form_token_with_other_data_never_shows_someone_else(make_event, client):
+    event = make_event(signup_enabled=True)
+    post_signup(client, event, form_token="shared", email="eerste@example.org")
+    body = post_signup(client, event, form_token="shared", email="tweede@example.org").content
+    assert b"eerste@example.org" not in body and b"tweede@example.org" in body
+    assert Registration.objects.count() == 2
