@@ -347,14 +347,16 @@ class KennisbankItemPage(BasePage):
         field = page._meta.get_field(field_name)
         return [text for text in field.get_searchable_content(getattr(page, field_name)) if text]
 
-    def related_items(self, user, limit=4):
+    def related_items(self, user, limit=4, themes=None, tags=None):
         """Visible items in the same locale sharing themes or tags, most overlap first.
 
         Three queries whatever the size of the kennisbank: theme ids, tag ids, the ranked items
         (plus the restriction lookup of ``visible_pages``).
         """
-        theme_ids = list(self.themes.values_list("pk", flat=True))
-        tag_ids = list(self.tags.values_list("pk", flat=True))
+        # .all() rather than values_list(): in an admin preview these relations live in memory.
+        theme_ids = [theme.pk for theme in (themes if themes is not None else self.themes.all())]
+        tag_ids = [tag.pk for tag in (tags if tags is not None else self.tags.all())]
+        tag_ids = [pk for pk in tag_ids if pk is not None]
         if not theme_ids and not tag_ids:
             return []
         candidates = (
@@ -377,9 +379,11 @@ class KennisbankItemPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_items"] = self.related_items(request.user)
         context["item_themes"] = list(self.themes.all())
         context["item_tags"] = list(self.tags.all())
+        context["related_items"] = self.related_items(
+            request.user, themes=context["item_themes"], tags=context["item_tags"]
+        )
         context["index_page"] = self.get_parent()
         from .glossary import GlossaryLinker
 
@@ -481,7 +485,7 @@ class VerslagPage(KennisbankItemPage):
         context = super().get_context(request, *args, **kwargs)
         context["stadsdorpen"] = visible_pages(
             StadsdorpPage.objects.filter(
-                pk__in=self.participating_stadsdorpen.values_list("pk", flat=True)
+                pk__in=[stadsdorp.pk for stadsdorp in self.participating_stadsdorpen.all()]
             ),
             request.user,
         ).order_by("title")

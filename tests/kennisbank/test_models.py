@@ -158,3 +158,29 @@ def test_admin_offers_only_themes_of_the_page_language(client, django_user_model
     content = client.get(f"/admin/pages/{items['report'].pk}/edit/").content.decode()
     assert "Ontmoeting" in content
     assert "Meeting" not in content
+
+
+@pytest.mark.django_db
+def test_admin_preview_of_a_new_guide_renders(client, django_user_model, kennisbank, themes):
+    admin = django_user_model.objects.create_superuser("beheer3", password="geheim-wachtwoord")
+    client.force_login(admin)
+    url = f"/admin/pages/add/kennisbank/stappenplanpage/{kennisbank.pk}/preview/"
+    data = nested_form_data(
+        {
+            "title": "Nieuw stappenplan",
+            "slug": "nieuw",
+            "summary_text": "",
+            "introduction": rich_text("<p>Inleiding</p>"),
+            "preconditions": rich_text(""),
+            "publication_date": "2024-03-01",
+            "audience": "iedereen",
+            "themes": [themes["ontmoeting"].pk],
+            "tags": "flyer",
+            "steps": streamfield([]),
+        }
+    )
+    response = client.post(url, data)
+    assert response.json()["is_valid"] is True
+    preview = client.get(url)
+    assert preview.status_code == 200
+    assert "Nieuw stappenplan" in preview.content.decode()
