@@ -70,6 +70,18 @@ def content(home_page, media_root):
     )
     page.save_revision().publish()
     draft = page.add_child(instance=ContentPage(title="Concept", slug="concept", live=False))
+    # English synchronised from Dutch, as on the real site (wagtail-localize acts on its saves).
+    from wagtail.models import Locale
+    from wagtail_localize.models import LocaleSynchronization
+
+    LocaleSynchronization.objects.create(
+        locale=Locale.objects.get(language_code="en"),
+        sync_from=Locale.objects.get(language_code="nl"),
+    )
+    # A deleted page leaves its log entries behind (Wagtail keeps them, pointing at a gone id).
+    gone = home_page.add_child(instance=ContentPage(title="Verwijderd", slug="verwijderd"))
+    gone.save_revision().publish()
+    gone.delete()
     document = Document.objects.create(
         title="Verslag netwerkbijeenkomst",
         file=ContentFile(b"%PDF-1.4\nVerslag over binnenbuurten\n%%EOF\n", name="verslag.pdf"),
@@ -80,6 +92,12 @@ def content(home_page, media_root):
     image.get_rendition("fill-20x20")
     User.objects.create_user("redacteur", "redacteur@example.org", "een-lang-wachtwoord")
     return {"page": page, "draft": draft, "document": document, "image": image}
+
+
+def log_entries():
+    from wagtail.models import PageLogEntry
+
+    return sorted(PageLogEntry.objects.values_list("page_id", "action"))
 
 
 def snapshot():
@@ -99,7 +117,15 @@ def snapshot():
         rendition.file.name for image in Image.objects.all() for rendition in image.renditions.all()
     )
     users = sorted(User.objects.values_list("username", "email"))
+    from wagtail_localize.models import LocaleSynchronization
+
     return {
+        "locale_sync": sorted(
+            LocaleSynchronization.objects.values_list(
+                "locale__language_code", "sync_from__language_code"
+            )
+        ),
+        "log_entries": log_entries(),
         "pages": pages,
         "documents": documents,
         "images": images,
@@ -136,7 +162,7 @@ def test_round_trip_restores_pages_documents_and_images(content, media_root, tmp
 
     after = snapshot()
     assert after == before
-    restored = Page.objects.get(title="Lid worden").specific
+    restored = Page.objects.get(title="Lid worden", locale__language_code="nl").specific
     assert restored.introduction == "Voor vijf euro per maand bent u lid van uw stadsdorp."
     assert restored.get_url() == content["page"].get_url()
     assert User.objects.get(username="redacteur").check_password("een-lang-wachtwoord")

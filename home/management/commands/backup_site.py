@@ -3,13 +3,15 @@
 Why Django's ``dumpdata`` and not ``pg_dump`` or a copy of the SQLite file: one format that works
 the same on SQLite (development, small installs) and PostgreSQL (production), needs no database
 client tools of a matching version on the machine, and can even move a site from SQLite to
-PostgreSQL. Foreign keys to content types and permissions are written as natural keys
-(``--natural-foreign``), because those rows are recreated by ``migrate`` with ids that differ per
-database; they are saved as a list of natural keys instead (some permissions come from data
-migrations, not from ``migrate``'s hooks) and recreated before the data is loaded. Sessions and the
-search index are left out; the index is rebuilt on restore. The price is
-speed on very large databases, and a restore needs the same code (migrations) as the backup; the
-manifest records the applied migrations so that ``restore_site`` can refuse a mismatch.
+PostgreSQL. Foreign keys to content types and permissions are written as natural keys, because
+those rows are recreated by ``migrate`` with ids that differ per database; every other foreign key
+keeps its primary key (``Serializer`` below: Django's ``--natural-foreign`` would also look up
+pages by natural key, and Wagtail's log entries keep the ids of deleted pages on purpose). The
+content types and permissions themselves are saved in the manifest as natural keys (some
+permissions come from data migrations, not from ``migrate``'s hooks) and recreated before the
+data is loaded. Sessions and the search index are left out; the index is rebuilt on restore. The
+price is speed on very large databases, and a restore needs the same code (migrations) as the
+backup; the manifest records the applied migrations so that ``restore_site`` can refuse a mismatch.
 
 Media files are read through Django's default storage, so the same command backs up a local
 ``MEDIA_ROOT`` or an S3 bucket (django-storages).
@@ -30,13 +32,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
+from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers import json as json_serializer
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT_VERSION = 1
+SERIALIZATION_FORMAT = "backup_json"
+# Rows that `migrate` recreates with other ids: referred to by natural key in the backup.
+NATURAL_KEY_MODELS = {"contenttypes.contenttype", "auth.permission"}
 # Recreated by `migrate` (content types, permissions) or rebuilt after a restore (search index);
 # sessions are not worth restoring.
 EXCLUDED_MODELS = [
@@ -48,6 +55,28 @@ EXCLUDED_MODELS = [
     "modelsearch.indexentry",
     "modelsearch.sqliteftsindexentry",
 ]
+
+
+class Serializer(json_serializer.Serializer):
+    """Django's JSON, with natural keys only for references to content types and permissions.
+
+    Registered as the ``backup_json`` format; the output is plain Django JSON that ``loaddata``
+    reads with its standard ``json`` deserializer.
+    """
+
+    def _natural_for(self, field):
+        return field.remote_field.model._meta.label_lower in NATURAL_KEY_MODELS
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = self._natural_for(field)
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self.use_natural_foreign_keys = self._natural_for(field)
+        super().handle_m2m_field(obj, field)
+
+
+Deserializer = json_serializer.Deserializer
 
 
 def excluded_labels():
@@ -128,8 +157,10 @@ class Command(BaseCommand):
             raise CommandError(f"Map bestaat niet: {output_path.parent}")
         with tempfile.TemporaryDirectory(prefix="backup-site-") as workdir:
             database_file = Path(workdir) / "database.json"
+            serializers.register_serializer(SERIALIZATION_FORMAT, __name__)
             call_command(
                 "dumpdata",
+                format=SERIALIZATION_FORMAT,
                 natural_foreign=True,
                 exclude=excluded_labels(),
                 output=str(database_file),

@@ -13,6 +13,7 @@ migrations this checkout does not know is refused (update the code first).
 import json
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -58,6 +60,27 @@ def recreate_content_types_and_permissions(manifest):
         Permission.objects.get_or_create(
             content_type=content_type, codename=codename, defaults={"name": name}
         )
+
+
+@contextmanager
+def raw_unsafe_receivers_disconnected():
+    """Receivers that act on every save, even ``loaddata``'s raw ones, are switched off while the
+    backup loads: wagtail-localize would synchronise page trees half-way through (and fail on a
+    locale that is not loaded yet)."""
+    muted = []
+    try:
+        from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
+    except ImportError:
+        pass
+    else:
+        muted.append((sync_trees_on_locale_sync_save, LocaleSynchronization))
+    for receiver, sender in muted:
+        post_save.disconnect(receiver, sender=sender)
+    try:
+        yield
+    finally:
+        for receiver, sender in muted:
+            post_save.connect(receiver, sender=sender)
 
 
 def safe_media_name(member_name):
@@ -143,7 +166,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0)
                 recreate_content_types_and_permissions(manifest)
-                call_command("loaddata", str(database_file), verbosity=0)
+                with raw_unsafe_receivers_disconnected():
+                    call_command("loaddata", str(database_file), verbosity=0)
                 counts = row_counts()
                 expected = manifest["counts"]
                 differences = {
