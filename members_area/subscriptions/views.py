@@ -25,6 +25,7 @@ from wagtail.models import Locale
 
 from events import ical
 from events.listings import events_queryset
+from members_area import ratelimit
 
 from . import services
 from .composition import _with_exceptions
@@ -42,7 +43,21 @@ def link_invalid(request):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST if request.method == "POST" else None)
+    # Each sign-up sends an e-mail: limit them per IP address so the form cannot be used to flood
+    # other people's mailboxes (members_area.ratelimit, counted in the shared cache).
+    limit_keys = [(ratelimit.ip_key("newsletter-signup", request), ratelimit.IP_LIMIT)]
+    if request.method == "POST" and ratelimit.is_locked(limit_keys):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Er zijn vanaf deze computer veel aanmeldingen gedaan. Probeer het over een "
+                "kwartier opnieuw."
+            ),
+        )
+        return TemplateResponse(request, "subscriptions/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
+        ratelimit.register_failure(limit_keys)
         if not form.is_spam:
             language = get_language() if get_language() in ("nl", "en") else "nl"
             services.subscribe(

@@ -314,3 +314,14 @@ def test_my_newsletter_needs_login(client):
     response = client.get("/nl/mijn-nieuwsbrief/")
     assert response.status_code == 302
     assert "/nl/login/" in response["Location"]
+
+
+def test_many_signups_from_one_address_are_slowed_down(client):
+    from members_area import ratelimit
+
+    for number in range(ratelimit.IP_LIMIT):
+        assert post_signup(client, email=f"flood{number}@example.org").status_code == 302
+    response = post_signup(client, email="nog-een@example.org")
+    assert response.status_code == 429
+    assert "Probeer het over een kwartier opnieuw" in response.content.decode()
+    assert not Subscriber.objects.filter(email="nog-een@example.org").exists()
