@@ -1010,3 +1010,33 @@ def ensure_accounts():
             user.groups.add(group)
         accounts.append(DemoAccount(role, username, PASSWORDS[username], "Wagtail-beheer: /admin/"))
     return accounts
+
+
+def finalize(ctx):
+    """Adds the other apps' index pages (kennisbank, agenda) to the main menu.
+
+    Meant to run after every app's ``load``: the home loader runs first, before those pages
+    exist. Idempotent; skips apps that are not there.
+    """
+    from django.apps import apps
+
+    home = ctx.home_page
+    if home is None:
+        return
+    for label in ("kennisbank.KennisbankIndexPage", "events.EventIndexPage"):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        index = model.objects.child_of(home).live().first()
+        if index is not None:
+            add_menu_item(index)
+    # Keep "Contact" as the last item of the main menu.
+    navigation = NavigationSettings.load()
+    items = list(MenuItem.objects.filter(setting=navigation).order_by("sort_order"))
+    contact = [item for item in items if item.link_page_id and item.link_page.slug == "contact"]
+    ordered = [item for item in items if item not in contact] + contact
+    for position, item in enumerate(ordered):
+        if item.sort_order != position:
+            item.sort_order = position
+            item.save(update_fields=["sort_order"])

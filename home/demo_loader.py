@@ -44,4 +44,6 @@ def load_all(stdout):
         if importlib.util.find_spec(module_name) is None:
             continue
         importlib.import_module(module_name).load(context)
+    # The main menu links to the other apps' index pages, which only exist at this point.
+    importlib.import_module("home.demo").finalize(context)
     return context
