@@ -99,6 +99,7 @@ def test_review_report_lists_stale_items_for_editors(client, django_user_model, 
     assert "Een stadsdorp starten" in content
     assert "eigenaar" in content
     assert "2 / 1" in content  # helpful votes yes / no
+    assert "/admin/reports/kennisbank-te-herzien/" in client.get("/admin/").content.decode()
     export = client.get("/admin/reports/kennisbank-te-herzien/?export=csv")
     assert export.status_code == 200
     assert "Een stadsdorp starten" in b"".join(export.streaming_content).decode()
