@@ -40,3 +40,52 @@ def test_every_page_type_previews(kind, home_page, directory, contact_form, rf):
     for mode, _label in page.preview_modes:
         response = page.make_preview_request(preview_mode=mode)
         assert response.status_code == 200, (kind, mode)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/settings/home/navigationsettings/",
+        "/admin/settings/home/sitesettings/",
+        "/admin/snippets/home/theme/",
+    ],
+)
+def test_settings_and_snippet_screens_open(client, home_page, url):
+    admin = User.objects.create_superuser("beheer", "beheer@example.org", "geheim-wachtwoord-1")
+    client.force_login(admin)
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+
+
+def test_editor_saves_the_menu_in_the_admin(client, home_page):
+    from home.models import MenuItem
+
+    admin = User.objects.create_superuser("beheer", "beheer@example.org", "geheim-wachtwoord-1")
+    client.force_login(admin)
+    page = ContentPageFactory(parent=home_page, title="Nieuw hier?", slug="nieuw-hier")
+    edit = client.get("/admin/settings/home/navigationsettings/", follow=True)
+    edit_url = edit.redirect_chain[-1][0] if edit.redirect_chain else edit.request["PATH_INFO"]
+    response = client.post(
+        edit_url,
+        {
+            "menu_items-TOTAL_FORMS": "1",
+            "menu_items-INITIAL_FORMS": "0",
+            "menu_items-MIN_NUM_FORMS": "0",
+            "menu_items-MAX_NUM_FORMS": "1000",
+            "menu_items-0-link_page": str(page.pk),
+            "menu_items-0-link_url": "",
+            "menu_items-0-label": "",
+            "menu_items-0-label_en": "",
+            "menu_items-0-ORDER": "1",
+            "menu_items-0-id": "",
+            "menu_items-0-DELETE": "",
+            "footer_links-TOTAL_FORMS": "0",
+            "footer_links-INITIAL_FORMS": "0",
+            "footer_links-MIN_NUM_FORMS": "0",
+            "footer_links-MAX_NUM_FORMS": "1000",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert MenuItem.objects.filter(link_page=page).count() == 1
+    assert 'href="/nl/nieuw-hier/">Nieuw hier?<' in client.get("/nl/").content.decode()
