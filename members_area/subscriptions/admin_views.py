@@ -146,10 +146,10 @@ def newsletter_preview(request, page_id):
     newsletter = get_newsletter_for_editor(request, page_id, action="edit")
     form = PreviewForm(request.GET or None)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Kies een abonnee om de nieuwsbrief als die persoon te bekijken."),
+        errors = " ".join(form.errors.get("email", [])) or _(
+            "Kies een abonnee om de nieuwsbrief als die persoon te bekijken."
         )
+        messages.error(request, errors)
         return redirect("subscriptions_admin", newsletter.pk)
     subscriber = subscribers_for_rendering(
         Subscriber.objects.filter(pk=form.cleaned_data["subscriber"].pk)

@@ -58,15 +58,22 @@ class NewsletterPreferenceForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    subscriber = forms.ModelChoiceField(
-        queryset=Subscriber.objects.none(),
-        label=_("Bekijk als abonnee"),
+    """A text field, not a list: there may be thousands of subscribers."""
+
+    email = forms.CharField(
+        label=_("Bekijk als abonnee met e-mailadres"),
+        max_length=254,
         help_text=_("Leden zien ook het nieuws van hun eigen binnenbuurt."),
+        error_messages={"required": _("Vul het e-mailadres van een abonnee in.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subscriber"].queryset = Subscriber.objects.order_by("email")
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data.get("email"))
+        subscriber = Subscriber.objects.filter(email=email).first()
+        if subscriber is None:
+            raise forms.ValidationError(_("Er is geen abonnee met dit e-mailadres."))
+        self.cleaned_data["subscriber"] = subscriber
+        return email
 
 
 class ScheduleForm(forms.Form):

@@ -52,13 +52,15 @@ def test_preview_as_a_member_of_a(editor_setup):
     world, events, issue, client = editor_setup
     subscriber = subscriber_of(world.users["member_a"])
     url = reverse("subscriptions_preview", args=[issue.pk])
-    html = client.get(url, {"subscriber": subscriber.pk}).content.decode()
+    html = client.get(url, {"email": subscriber.email.upper()}).content.decode()
     assert world.news_a.title in html and events["a"].title in html
     assert world.news_b.title not in html
-    text = client.get(url, {"subscriber": subscriber.pk, "format": "text"}).content.decode()
+    text = client.get(url, {"email": subscriber.email, "format": "text"}).content.decode()
     assert world.news_a.title in text
-    # No subscriber chosen: back to the screen with a message, not an error.
+    # No or an unknown address: back to the screen with a Dutch message, not an error.
     assert client.get(url).status_code == 302
+    response = client.get(url, {"email": "onbekend@example.org"}, follow=True)
+    assert "Er is geen abonnee met dit e-mailadres" in response.content.decode()
 
 
 def test_test_send_goes_to_the_editor_only(editor_setup):

@@ -6,6 +6,8 @@
 Safe to run again after a crash: nobody gets the issue twice (see sending.py).
 """
 
+import sys
+
 from tqdm import tqdm
 
 from django.core.mail import get_connection
@@ -59,7 +61,7 @@ class Command(BaseCommand):
             unit="e-mail",
             desc=newsletter.title[:30],
             disable=options["no_progress"],
-            file=self.stderr._out,
+            file=sys.stderr,
         )
         try:
             report = sending.send_issue(
