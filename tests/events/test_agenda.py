@@ -248,3 +248,29 @@ def test_listing_query_count_does_not_grow(make_event, django_user_model):
         result = upcoming_occurrences(None, limit=50)
     assert len(result) > 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_stadsdorp_filter(make_event, agenda, home_page, client):
+    from home.models import StadsdorpPage
+
+    oost = home_page.add_child(
+        instance=StadsdorpPage(
+            title="Stadsdorp Oost", slug="oost", short_description="x", area="Oost"
+        )
+    )
+    west = home_page.add_child(
+        instance=StadsdorpPage(
+            title="Stadsdorp West", slug="west", short_description="x", area="West"
+        )
+    )
+    make_event(title="Koffie in Oost", stadsdorp=oost)
+    borrel = make_event(title="Borrel in West", stadsdorp=west)
+    body = client.get(agenda.url).content.decode()
+    assert 'id="filter-stadsdorp"' in body and "Stadsdorp Oost" in body
+    filtered = client.get(agenda.url, {"stadsdorp": "oost"}).content.decode()
+    assert "Koffie in Oost" in filtered and "Borrel in West" not in filtered
+    month_param = timezone.localtime(borrel.start).strftime("%Y-%m")
+    month = client.get(
+        f"{agenda.url}maand/", {"stadsdorp": "west", "maand": month_param}
+    ).content.decode()
+    assert "Borrel in West" in month and "Koffie in Oost" not in month
