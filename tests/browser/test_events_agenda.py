@@ -40,7 +40,7 @@ def test_agenda_list_filter_and_month_view(page, base_url, assert_accessible):
     expect(page).to_have_url(re.compile(r"/nl/agenda/maand/\?categorie=lezing"))
     table = page.get_by_role("table")
     expect(table.locator("thead th")).to_have_count(7)
-    expect(table.locator("caption")).to_contain_text("2026")
+    expect(table.locator("caption")).to_have_text(re.compile(r"\w+ \d{4}"))
     assert_accessible(page, "agenda month")
     page.get_by_role("link", name=re.compile("volgende maand")).click()
     expect(page).to_have_url(re.compile(r"maand=\d{4}-\d{2}"))
