@@ -457,10 +457,6 @@ class BinnenbuurtNewsPage(BasePage):
         verbose_name = _("ledennieuws")
         verbose_name_plural = _("ledennieuws")
 
-    @property
-    def summary(self):
-        return self.listing_summary or self.search_description
-
 
 class NewsAttachment(Orderable):
     page = ParentalKey(BinnenbuurtNewsPage, on_delete=models.CASCADE, related_name="attachments")
