@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,21 @@ class NewsletterPage(BasePage):
             return self.dispatch
         except Dispatch.DoesNotExist:
             return None
+
+    @property
+    def is_sent(self):
+        dispatch = self.dispatch_or_none
+        return bool(dispatch and dispatch.status == Dispatch.STATUS_SENT)
+
+    def serve(self, request, *args, **kwargs):
+        # The web archive shows an issue once it has been sent; before that, only editors (who
+        # must publish it in order to send it) can open it.
+        if not self.is_sent and not self.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_sent else []
 
     def get_context(self, request, *args, **kwargs):
         from .composition import public_sections

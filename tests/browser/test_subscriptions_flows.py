@@ -117,6 +117,8 @@ def test_member_calendar_page_shows_a_working_private_feed(live_server, page, as
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn agenda")
     assert_accessible(page, "my calendar")
+    # With JavaScript a copy button is added (without it, the field can be copied by hand).
+    expect(page.get_by_role("button", name="Link kopiëren")).to_be_visible()
     feed_url = page.get_by_label("Uw persoonlijke agenda-link").input_value()
     assert re.fullmatch(r"http://\S+/nl/mijn-agenda/[0-9a-f]{64}\.ics", feed_url)
     live_feed = feed_url.replace(settings.WAGTAILADMIN_BASE_URL, live_server.url)

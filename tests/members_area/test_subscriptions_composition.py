@@ -158,6 +158,7 @@ def test_web_archive_shows_public_sections_only(setup, client):
     sections = public_sections(issue)
     kinds = {section.kind for section in sections}
     assert "binnenbuurt" not in kinds and "news" not in kinds
+    mark_sent(issue, days_ago=0)
     response = client.get(issue.url)
     assert response.status_code == 200
     content = response.content.decode()
@@ -255,3 +256,11 @@ class TestNewsletterPageRules(WagtailPageTestCase):
         issue = NewsletterPage(title="x", slug="x")
         kinds = [block.value["kind"] for block in issue.body]
         assert kinds == ["binnenbuurt", "news", "events", "kennisbank"]
+
+
+def test_unsent_issue_is_not_public_yet(setup, client):
+    world, _events, issue = setup
+    assert client.get(issue.url).status_code == 404
+    client.force_login(world.users["admin"])  # editors can open it before sending
+    assert client.get(issue.url).status_code == 200
+    assert issue.get_sitemap_urls() == []
