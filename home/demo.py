@@ -1031,6 +1031,21 @@ def finalize(ctx):
         index = model.objects.child_of(home).live().first()
         if index is not None:
             add_menu_item(index)
+    # "Start een stadsdorp" leads to the kennisbank's start-up guide once it exists.
+    guide = Page.objects.descendant_of(home).filter(slug="een-stadsdorp-starten").live().first()
+    home = HomePage.objects.get(pk=home.pk)
+    if guide is not None and home.cta_page_id != guide.pk:
+        default_target = child(home, ContentPage, "lid-worden")
+        if home.cta_page_id is None or (default_target and home.cta_page_id == default_target.pk):
+            home.cta_page = guide
+            home.cta_link_text = "Lees het stappenplan"
+            publish(home)
+            home_en = home.get_translation_or_none(Locale.objects.get(language_code="en"))
+            if home_en is not None:
+                home_en = home_en.specific
+                home_en.cta_page = guide
+                home_en.cta_link_text = "Read the step-by-step guide"
+                publish(home_en)
     # Keep "Contact" as the last item of the main menu.
     navigation = NavigationSettings.load()
     items = list(MenuItem.objects.filter(setting=navigation).order_by("sort_order"))
