@@ -63,9 +63,7 @@ def get_members_area_page(create=True):
     if home is None:
         return None
     page = home.add_child(
-        instance=MembersAreaPage(
-            title="Mijn stadsdorp", slug="mijn-stadsdorp", locale=home.locale
-        )
+        instance=MembersAreaPage(title="Mijn stadsdorp", slug="mijn-stadsdorp", locale=home.locale)
     )
     ensure_login_restriction(page)
     return page
