@@ -35,6 +35,10 @@ from .tokens import read_confirmation_token, read_unsubscribe_token
 from .urls_util import absolute_reverse
 
 
+def _language():
+    return get_language() if get_language() in ("nl", "en") else "nl"
+
+
 def link_invalid(request):
     return TemplateResponse(request, "subscriptions/link_invalid.html", status=400)
 
@@ -59,9 +63,8 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         ratelimit.register_failure(limit_keys)
         if not form.is_spam:
-            language = get_language() if get_language() in ("nl", "en") else "nl"
             services.subscribe(
-                form.cleaned_data["email"], name=form.cleaned_data["name"], language=language
+                form.cleaned_data["email"], name=form.cleaned_data["name"], language=_language()
             )
         # The same answer whether the address is new, pending or already subscribed.
         return redirect("subscriptions:signup_done")
@@ -137,7 +140,7 @@ def my_newsletter(request):
                 services.resubscribe_member(request.user)
                 messages.success(request, _("U krijgt de nieuwsbrief weer per e-mail."))
             elif not receiving:
-                services.subscribe(request.user.email, request.user.get_full_name(), "nl")
+                services.subscribe(request.user.email, request.user.get_full_name(), _language())
                 messages.success(
                     request,
                     _("We hebben u een e-mail gestuurd. Klik op de link daarin om te bevestigen."),
