@@ -39,7 +39,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     pytest-django would use an in-memory database; threads then get a shared-cache database that
     answers "table is locked" at once instead of waiting for the write lock. PostgreSQL is left
-    alone. Only tests collected under tests/events get this (the fixture is overridden here).
+    alone. Only sessions whose first database test is under tests/events get this (the fixture is
+    session-scoped); otherwise the concurrency test skips itself with a message.
     """
     import os
 
