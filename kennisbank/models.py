@@ -33,6 +33,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
 from home.models import BasePage
@@ -554,7 +555,11 @@ class StappenplanPage(KennisbankItemPage):
 
     def get_search_text(self):
         parts = super().get_search_text()
-        parts += [self.introduction, *self.streamfield_text(self, "steps"), self.preconditions]
+        parts += [
+            get_text_for_indexing(self.introduction),
+            *self.streamfield_text(self, "steps"),
+            get_text_for_indexing(self.preconditions),
+        ]
         return [part for part in parts if part]
 
     def get_template(self, request, *args, **kwargs):
@@ -730,7 +735,7 @@ class ArtikelPage(KennisbankItemPage):
         verbose_name_plural = _("artikelen")
 
     def get_search_text(self):
-        parts = [*super().get_search_text(), self.introduction]
+        parts = [*super().get_search_text(), get_text_for_indexing(self.introduction)]
         return [part for part in parts if part] + self.streamfield_text(self, "body")
 
     @property

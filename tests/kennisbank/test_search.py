@@ -600,3 +600,24 @@ def test_search_privacy_matches_the_site_wide_privacy_rules(index, django_user_m
         user = user or AnonymousUser()
         expected = {restriction.page.path for restriction in restrictions_denied_to(user)}
         assert denied_paths(user) == expected
+
+
+@pytest.mark.django_db
+def test_rich_text_is_indexed_and_shown_as_text_not_markup(index):
+    from kennisbank.models import StappenplanPage
+
+    guide = StappenplanPage(
+        title="Een buurt beginnen",
+        slug="een-buurt-beginnen",
+        introduction="<p>Zo begint u een <b>binnenbuurt</b>.</p><p>Tweede alinea.</p>",
+        preconditions="<ul><li>Een lange adem</li></ul>",
+        locale=index.locale,
+    )
+    index.add_child(instance=guide)
+    guide.save_revision().publish()
+    entry = SearchEntry.objects.get(page=guide)
+    assert "<p>" not in entry.body and "<b>" not in entry.body
+    assert "Zo begint u een binnenbuurt." in entry.body
+    assert "Een lange adem" in entry.body
+    hit = query(q="binnenbuurt").hits[0]
+    assert "&lt;p&gt;" not in hit.snippet and "<p>" not in hit.snippet
