@@ -6,11 +6,8 @@ or an asset from another host, that a template adds later fails this test. JSON-
 are not executed and must not be reported.
 """
 
-import pytest
 
 from wagtail.models import Page
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGE_TYPES = [
     "home.homepage",
