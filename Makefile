@@ -55,16 +55,25 @@ lint: ## Check code style with ruff
 format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-APPS := home kennisbank events members_area
+# Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
+APPS := home kennisbank kennisbank/search events members_area members_area/subscriptions
 APP ?= $(APPS)
 messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
 	@for app in $(APP); do \
+		case $$app in \
+			kennisbank/search) templates=kennisbank/search; nested="";; \
+			members_area/subscriptions) templates=subscriptions; nested="";; \
+			kennisbank) templates=kennisbank; nested="--ignore=search --ignore=_templates/search";; \
+			members_area) templates=members_area; nested="--ignore=subscriptions";; \
+			*) templates=$$app; nested="";; \
+		esac; \
+		up=$$(echo $$app | sed 's#[^/]*#..#g'); \
 		mkdir -p $$app/locale/en/LC_MESSAGES; \
-		ln -sfn ../templates/$$app $$app/_templates; \
+		ln -sfn $$up/templates/$$templates $$app/_templates; \
 		if [ $$app = home ]; then ln -sfn ../templates/includes home/_includes; \
 			ln -sfn ../cms home/_cms; for t in templates/*.html; do ln -sfn ../$$t home/_$$(basename $$t); done; fi; \
-		(cd $$app && ../$(BIN)/django-admin makemessages --symlinks -l en --no-obsolete \
-			--ignore=locale --ignore=migrations --settings=cms.settings.dev --pythonpath=..) ; \
+		(cd $$app && $$up/$(BIN)/django-admin makemessages --symlinks -l en --no-obsolete $$nested \
+			--ignore=locale --ignore=migrations --settings=cms.settings.dev --pythonpath=$$up) ; \
 		rm -f $$app/_templates home/_includes home/_cms home/_*.html; \
 	done
 	$(BIN)/django-admin compilemessages --ignore=.venv --ignore=node_modules --settings=cms.settings.dev --pythonpath=.

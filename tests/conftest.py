@@ -24,3 +24,24 @@ def home_page(locales):
         defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Test"},
     )
     return home
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Put the SQLite test database in a file so threads (concurrency test) share it.
+
+    pytest-django would use an in-memory database; threads then get a shared-cache database that
+    answers "table is locked" at once instead of waiting for the write lock. PostgreSQL is left
+    alone. It lives here so that the whole suite, not only tests/events, runs on a file database:
+    the concurrency tests of sign-ups then really run in `make test`.
+    """
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        suffix = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = (
+            f"/tmp/stadsdorpen-test-{os.getpid()}-{suffix}.sqlite3"
+        )

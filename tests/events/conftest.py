@@ -31,22 +31,3 @@ def make_event(agenda):
         return EventPageFactory(**kwargs)
 
     return make
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Put the SQLite test database in a file so threads (concurrency test) share it.
-
-    pytest-django would use an in-memory database; threads then get a shared-cache database that
-    answers "table is locked" at once instead of waiting for the write lock. PostgreSQL is left
-    alone. Only sessions whose first database test is under tests/events get this (the fixture is
-    session-scoped); otherwise the concurrency test skips itself with a message.
-    """
-    import os
-
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        suffix = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        database.setdefault("TEST", {})["NAME"] = f"/tmp/events-test-{os.getpid()}-{suffix}.sqlite3"
