@@ -6,7 +6,6 @@ or an asset from another host, that a template adds later fails this test. JSON-
 are not executed and must not be reported.
 """
 
-
 from wagtail.models import Page
 
 PAGE_TYPES = [
