@@ -413,10 +413,10 @@ def _agenda_editor(context, agenda):
     user.groups.add(group)
     context.accounts.append(
         DemoAccount(
-            "agenda editor",
+            "redacteur agenda",
             user.username,
             password,
-            "edits the agenda and sees its sign-ups (Aanmeldingen button on each event)",
+            "Beheert de agenda en ziet de aanmeldingen (knop 'Aanmeldingen' bij elke activiteit)",
         )
     )
 
