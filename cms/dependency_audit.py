@@ -10,7 +10,7 @@ vulnerabilities found" while it skipped every package; this wrapper tells the th
   does not fail for the wrong reason but never claims a clean audit;
 * every package audited and clean: exit 0.
 
-https://pypi.org/project/pip-audit/
+See pip-audit's documentation (its project page on the Python package index).
 """
 
 import argparse
