@@ -82,7 +82,7 @@ def production_env(static_root, page_cache):
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
             "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost",
             "STATIC_ROOT": str(static_root),
             "DB_CONN_MAX_AGE": "600",
             "PAGE_CACHE_ENABLED": "true" if page_cache else "false",
