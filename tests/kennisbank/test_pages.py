@@ -152,7 +152,11 @@ def test_item_list_include_renders_in_constant_queries(rf, items):
     assert len(queries) <= 3
 
 
+SAME_ORIGIN = {"Origin": "http://testserver"}
+
+
 def test_helpful_vote_counts_once_per_browser(client, items):
+    client.defaults["HTTP_ORIGIN"] = SAME_ORIGIN["Origin"]
     guide = items["guide"]
     url = f"/nl/kennisbank/nuttig/{guide.pk}/"
     response = client.post(url, {"helpful": "ja"})
@@ -163,12 +167,13 @@ def test_helpful_vote_counts_once_per_browser(client, items):
     page = client.get(guide.url).content.decode()
     assert "Bedankt voor je reactie" in page and 'name="helpful"' not in page
 
-    other_browser = client.__class__()
+    other_browser = client.__class__(headers=SAME_ORIGIN)
     other_browser.post(url, {"helpful": "nee"})
     assert HelpfulVote.counts_for(guide) == {"yes": 1, "no": 1}
 
 
 def test_helpful_vote_rejects_bad_input_and_other_types(client, items):
+    client.defaults["HTTP_ORIGIN"] = SAME_ORIGIN["Origin"]
     guide = items["guide"]
     assert client.post(f"/nl/kennisbank/nuttig/{guide.pk}/", {"helpful": "x"}).status_code == 400
     report = items["report"]
@@ -178,12 +183,35 @@ def test_helpful_vote_rejects_bad_input_and_other_types(client, items):
     assert HelpfulVote.objects.count() == 0
 
 
-def test_helpful_vote_requires_csrf(items):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "https://elders.example"},
+        {"Referer": "https://elders.example/nl/kennisbank/"},
+        {"Origin": "https://testserver"},  # same host, other scheme
+    ],
+)
+def test_helpful_vote_refuses_posts_from_other_sites(items, headers):
     from django.test import Client
 
-    strict = Client(enforce_csrf_checks=True)
+    strict = Client(enforce_csrf_checks=True, headers=headers)
     response = strict.post(f"/nl/kennisbank/nuttig/{items['guide'].pk}/", {"helpful": "ja"})
     assert response.status_code == 403
+    assert HelpfulVote.objects.count() == 0
+
+
+def test_helpful_vote_from_the_page_itself_needs_no_csrf_cookie(items):
+    from django.test import Client
+
+    referer = "http://testserver" + items["guide"].url
+    strict = Client(enforce_csrf_checks=True, headers={"Referer": referer})
+    html = strict.get(items["guide"].url).content.decode()
+    assert 'name="helpful"' in html and "csrfmiddlewaretoken" not in html
+    assert "csrftoken" not in strict.cookies
+    response = strict.post(f"/nl/kennisbank/nuttig/{items['guide'].pk}/", {"helpful": "ja"})
+    assert response.status_code == 302
+    assert HelpfulVote.counts_for(items["guide"]) == {"yes": 1, "no": 0}
 
 
 def test_glossary_page_lists_terms_by_letter(client, kennisbank, locales):
