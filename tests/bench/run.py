@@ -70,6 +70,7 @@ def orchestrate(options):
     RESULTS_DIR.mkdir(exist_ok=True)
     results_file = RESULTS_DIR / "results.jsonl"
     results_file.unlink(missing_ok=True)
+    keep_earlier_results(results_file, modules, options.database)
     workdir = Path(tempfile.mkdtemp(prefix="stadsdorpen-bench-"))
     template = workdir / "template.sqlite3"
     if not options.database:
@@ -101,6 +102,17 @@ def orchestrate(options):
     return 0
 
 
+def keep_earlier_results(results_file, modules, database_url):
+    """A partial run (--only) keeps the other modules' figures of the last run on this engine."""
+    earlier_file = RESULTS_DIR / ("results-postgresql.json" if database_url else "results.json")
+    if not earlier_file.exists():
+        return
+    running = {module.removeprefix("bench_") for module in modules}
+    kept = [row for row in json.loads(earlier_file.read_text()) if row["module"] not in running]
+    with open(results_file, "w") as results:
+        results.writelines(json.dumps(row) + "\n" for row in kept)
+
+
 def print_table(results_file, database_url):
     rows = []
     if results_file.exists():
@@ -122,8 +134,9 @@ def print_table(results_file, database_url):
         )
     table = "\n".join(lines)
     print("\n" + table)
-    (RESULTS_DIR / "results.md").write_text(table + "\n")
-    (RESULTS_DIR / "results.json").write_text(json.dumps(rows, indent=2))
+    name = "results-postgresql" if database_url else "results"
+    (RESULTS_DIR / f"{name}.md").write_text(table + "\n")
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(rows, indent=2))
 
 
 def target_met(value, target):
