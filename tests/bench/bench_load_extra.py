@@ -233,7 +233,9 @@ def check_search_page(base, path):
     with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read().decode()
     if "item-" not in body:
-        raise RuntimeError("the search page did not list items of the benchmark corpus")
+        raise RuntimeError(
+            f"the search page did not list items of the benchmark corpus: {body[:2000]}"
+        )
 
 
 def soak(report, wrk, base, server, scripts):
