@@ -1,10 +1,11 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.admin_buttons import register_page_action_button
 
 from . import admin_views
 from .models import NewsletterPage, Subscriber
@@ -44,29 +45,6 @@ def register_newsletter_urls():
     ]
 
 
-def _newsletter_button(page, user, priority):
-    specific_class = page.specific_class
-    if specific_class is None or not issubclass(specific_class, NewsletterPage):
-        return None
-    if not page.permissions_for_user(user).can_edit():
-        return None
-    return Button(
-        _("Nieuwsbrief versturen"),
-        reverse("subscriptions_admin", args=[page.pk]),
-        icon_name="mail",
-        priority=priority,
-    )
-
-
-@hooks.register("register_page_listing_more_buttons")
-def newsletter_listing_button(page, user, next_url=None):
-    button = _newsletter_button(page, user, priority=60)
-    if button:
-        yield button
-
-
-@hooks.register("register_page_header_buttons")
-def newsletter_header_button(page, user, view_name=None, next_url=None):
-    button = _newsletter_button(page, user, priority=60)
-    if button:
-        yield button
+register_page_action_button(
+    NewsletterPage, _("Nieuwsbrief versturen"), "subscriptions_admin", icon_name="mail"
+)
