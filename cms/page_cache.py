@@ -16,6 +16,7 @@ The generation lives in the cache too, so invalidation reaches every worker only
 cache (Redis); ``PAGE_CACHE_ENABLED`` is therefore on by default only when ``REDIS_URL`` is set.
 """
 
+import contextvars
 import hashlib
 
 from django.apps import apps
@@ -55,11 +56,25 @@ def is_enabled():
     return getattr(settings, "PAGE_CACHE_ENABLED", False)
 
 
+# A request asks for the generation once per cached fragment; one round trip to the cache is
+# enough. The middleware opens this scope per request; a write in the request clears it.
+_request_scope = contextvars.ContextVar("page_cache_request_scope", default=None)
+
+
 def generation():
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    scope = _request_scope.get()
+    if scope is not None and "generation" in scope:
+        return scope["generation"]
+    value = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    if scope is not None:
+        scope["generation"] = value
+    return value
 
 
 def invalidate_all():
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pop("generation", None)
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -97,6 +112,13 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        scope = _request_scope.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_scope.reset(scope)
+
+    def respond(self, request):
         if not is_enabled() or not is_cacheable_request(request):
             return self.get_response(request)
         key = cache_key(request)

@@ -7,7 +7,9 @@ unpublish, move or settings change is visible at the next request in this proces
 shared between workers (Redis) that holds for every worker; with the per-process default cache,
 another worker may show the old menu for at most ``TIMEOUT`` seconds.
 
-Only anonymous visitors use these fragments: what a logged-in member sees depends on their groups.
+What a logged-in member sees depends on their groups, so their fragments are keyed by
+``home.privacy.audience`` as well (``cached_for_audience``): visitors with the same groups may see
+the same pages, and share the fragment; nothing personal (names, CSRF tokens) may go into one.
 
 Nothing is cached while a database transaction is open: a transaction can be rolled back without
 any signal, which would leave fragments built from data that never existed (Django's TestCase
@@ -35,17 +37,36 @@ def is_anonymous(request):
     return request is not None and (user is None or not user.is_authenticated)
 
 
-def cached(parts, build, timeout=TIMEOUT):
-    """``build()`` once per content generation for these key parts."""
+def fragment_key(parts):
+    """The cache key for these parts in the current content generation, or None: do not cache."""
     if connection.in_atomic_block:
-        return build()
+        return None
     generation = _generation()
     if generation is None:
-        return build()
+        return None
     digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
-    key = f"home-fragment:{generation}:{digest}"
+    return f"home-fragment:{generation}:{digest}"
+
+
+def audience_parts(parts, request):
+    """The parts with the visitor's audience added (see ``home.privacy.audience``)."""
+    from home.privacy import audience
+
+    return (*parts, audience(getattr(request, "user", None)))
+
+
+def cached(parts, build, timeout=TIMEOUT):
+    """``build()`` once per content generation for these key parts."""
+    key = fragment_key(parts)
+    if key is None:
+        return build()
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_for_audience(parts, request, build, timeout=TIMEOUT):
+    """Like ``cached``, shared only between visitors who may see exactly the same pages."""
+    return cached(audience_parts(parts, request), build, timeout)

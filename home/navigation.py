@@ -13,7 +13,7 @@ from django.utils import translation
 
 from wagtail.models import Page
 
-from home.caching import cached, is_anonymous
+from home.caching import cached_for_audience
 from home.privacy import visible_pages
 
 REQUEST_CACHE_ATTRIBUTE = "_home_navigation"
@@ -42,21 +42,19 @@ def _label(item, page, language_code):
 def build_navigation(request, current_page=None):
     """Returns ``{"menu": [MenuLink...], "footer": [MenuLink...]}``, cached on the request.
 
-    For anonymous visitors the links come from the fragment cache (``home.caching``); the
-    "current page" marks are added per request.
+    The links come from the fragment cache (``home.caching``), per audience: which links show
+    depends only on the pages the visitor may see. The "current page" marks are added per request.
     """
     cached_navigation = getattr(request, REQUEST_CACHE_ATTRIBUTE, None)
     if cached_navigation is not None:
         return cached_navigation
 
     language_code = translation.get_language() or "nl"
-    if is_anonymous(request):
-        links = cached(
-            ("navigation", request.get_host(), language_code),
-            lambda: _build_links(request, language_code),
-        )
-    else:
-        links = _build_links(request, language_code)
+    links = cached_for_audience(
+        ("navigation", request.get_host(), language_code),
+        request,
+        lambda: _build_links(request, language_code),
+    )
 
     current_path = getattr(current_page, "path", "")
     navigation = {}

@@ -50,12 +50,41 @@ def restrictions_denied_to(user):
     return denied
 
 
+def group_ids(user):
+    """The user's group ids, sorted; loaded once per user object (one per request)."""
+    if not (user and user.is_authenticated):
+        return ()
+    memo = getattr(user, "_privacy_group_ids", None)
+    if memo is not None and memo[0] == _generation[0]:
+        return memo[1]
+    generation = _generation[0]
+    ids = tuple(sorted(user.groups.values_list("id", flat=True)))
+    with suppress(AttributeError):
+        user._privacy_group_ids = (generation, ids)
+    return ids
+
+
+def audience(user):
+    """Who the visitor is as far as view restrictions go: nothing else changes what they may see.
+
+    Wagtail's restrictions depend only on being logged in and on group membership (superusers pass
+    all of them; password-protected pages are never listed), so content filtered with
+    ``visible_pages`` is the same for every visitor with the same audience and may be shared
+    between them in a cache.
+    """
+    if not (user and user.is_authenticated):
+        return "anonymous"
+    if user.is_superuser:
+        return "superuser"
+    return "groups:" + ",".join(str(pk) for pk in group_ids(user))
+
+
 def _compute_denied(user):
     restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     is_authenticated = bool(user and user.is_authenticated)
     if is_authenticated and user.is_superuser:
         return []
-    user_group_ids = set(user.groups.values_list("id", flat=True)) if is_authenticated else set()
+    user_group_ids = set(group_ids(user)) if is_authenticated else set()
     denied = []
     for restriction in restrictions:
         if restriction.restriction_type == PageViewRestriction.LOGIN and is_authenticated:

@@ -7,15 +7,23 @@ tests/bench/bench_members.py checks that.
 
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
+from home.caching import cached_for_audience
 from home.privacy import visible_pages
 
 NEWS_LIMIT = 5
 DOCUMENTS_LIMIT = 8
 EVENTS_LIMIT = 5
+DASHBOARD_TEMPLATE = "members_area/includes/dashboard.html"
+# Upcoming events move with the clock, so the shared copy lives at most this long; content writes
+# (news, events, sign-ups, documents) replace it at once through the cache's content generation.
+DASHBOARD_CACHE_SECONDS = 60
 
 
 def _upcoming(user, locale, group=None, limit=EVENTS_LIMIT):
@@ -89,6 +97,50 @@ def section_of(binnenbuurt, locale):
         if page.locale_id == locale.pk:
             return page
     return pages[0] if pages else None
+
+
+def dashboard_audience(user):
+    """(binnenbuurt id, is one of its contact persons): what the member home shows besides the
+    pages the member's groups may see. One small query, remembered on the user object."""
+    from .models import Member
+
+    memo = getattr(user, "_dashboard_audience", None)
+    if memo is None:
+        ids = None
+        if user.is_authenticated:
+            ids = (
+                Member.objects.filter(user_id=user.pk)
+                .values_list(
+                    "binnenbuurt_id", "binnenbuurt__coordinator_id", "binnenbuurt__stand_in_id"
+                )
+                .first()
+            )
+        binnenbuurt_id, coordinator_id, stand_in_id = ids or (None, None, None)
+        memo = (binnenbuurt_id, bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id))
+        user._dashboard_audience = memo
+    return memo
+
+
+def render_dashboard(page, request):
+    """The member home's lists as HTML, shared between members who see the same thing.
+
+    Everything on it is decided by the member's binnenbuurt, whether they are one of its contact
+    persons, the pages their groups may see (the cache's audience) and the language; a newsletter
+    sends many members of one binnenbuurt to this page at once, so they share one rendering.
+    """
+    parts = (
+        "member-dashboard",
+        request.get_host(),
+        page.pk,
+        translation.get_language(),
+        *dashboard_audience(request.user),
+    )
+
+    def render():
+        context = {"page": page, **dashboard_context(page, request)}
+        return str(render_to_string(DASHBOARD_TEMPLATE, context, request=request))
+
+    return mark_safe(cached_for_audience(parts, request, render, DASHBOARD_CACHE_SECONDS))  # noqa: S308
 
 
 def dashboard_context(page, request):

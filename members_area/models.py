@@ -26,6 +26,8 @@ from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
 from home.models import BasePage
+from home.privacy import group_ids
+from home.shared_render import SharedRenderMixin
 
 LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 
@@ -167,19 +169,12 @@ class Binnenbuurt(index.Indexed, models.Model):
     def is_member(self, user):
         if not (user and user.is_authenticated):
             return False
-        return any(group.pk == self.members_group_id for group in _cached_groups(user))
+        return self.members_group_id in group_ids(user)
 
     def can_see_member_list(self, user):
         return bool(user and user.is_authenticated) and (
             user.is_superuser or self.is_member(user) or self.is_contact_person(user)
         )
-
-
-def _cached_groups(user):
-    """The user's groups, loaded once per request (the user object lives for one request)."""
-    if not hasattr(user, "_members_area_groups"):
-        user._members_area_groups = list(user.groups.all())
-    return user._members_area_groups
 
 
 class Member(models.Model):
@@ -323,7 +318,7 @@ class LoginCode(models.Model):
 # --- Pages -------------------------------------------------------------------------------------
 
 
-class MembersAreaPage(BasePage):
+class MembersAreaPage(SharedRenderMixin, BasePage):
     """ "Mijn stadsdorp": the member home. Always behind a login restriction."""
 
     introduction = RichTextField(
@@ -345,11 +340,17 @@ class MembersAreaPage(BasePage):
         verbose_name = _("ledenpagina (Mijn stadsdorp)")
 
     def get_context(self, request, *args, **kwargs):
-        from .dashboard import dashboard_context
+        from .dashboard import render_dashboard
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(dashboard_context(self, request))
+        context["dashboard"] = render_dashboard(self, request)
         return context
+
+    def shared_render_key(self, request):
+        # Members of one binnenbuurt with the same groups see the same member home.
+        from .dashboard import dashboard_audience
+
+        return dashboard_audience(request.user)
 
 
 class BinnenbuurtPage(RoutablePageMixin, BasePage):

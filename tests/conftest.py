@@ -45,3 +45,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database.setdefault("TEST", {})["NAME"] = (
             f"/tmp/stadsdorpen-test-{os.getpid()}-{suffix}.sqlite3"
         )
+
+
+@pytest.fixture
+def wagtail_roots(transactional_db):
+    """A transactional test's flush also removes what migrations created (the root page and root
+    collection); put them back for the tests that need them."""
+    from wagtail.models import Collection
+
+    locale, _ = Locale.objects.get_or_create(language_code="nl")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")

@@ -202,6 +202,11 @@ AUTHENTICATION_BACKENDS = [
 SESSION_COOKIE_AGE = 30 * 24 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# With Redis, sessions are read from the cache and written through to the database: every
+# logged-in request saves a query, and a Redis restart logs nobody out.
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
+if os.environ.get("REDIS_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Netwerk Stadsdorpen"

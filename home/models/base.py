@@ -82,6 +82,20 @@ class BasePage(SocialMetadataMixin, ListingMixin, Page):
     def og_image(self):
         return self.social_image or self.listing_image
 
+    def get_view_restrictions(self):
+        """Wagtail's restrictions of this page and its ancestors, loaded once per instance.
+
+        Serving a page asks twice (Wagtail's own check and the member area's "no access" answer);
+        a served page instance lives for one request. The evaluated queryset still filters and
+        answers ``exists()`` like a fresh one.
+        """
+        restrictions = self.__dict__.get("_view_restrictions")
+        if restrictions is None:
+            restrictions = super().get_view_restrictions()
+            restrictions._fetch_all()
+            self.__dict__["_view_restrictions"] = restrictions
+        return restrictions
+
 
 class Theme(TranslatableMixin, models.Model):
     """One of the network's themes (Ontmoeting, Cultuur, ...), shared by all apps."""

@@ -29,20 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def wagtail_roots(transactional_db):
-    """A transactional test's flush also removes what migrations created (the root page and root
-    collection); put them back for the next test that needs them."""
-    from wagtail.models import Collection, Locale
-
-    def ensure():
-        locale, _ = Locale.objects.get_or_create(language_code="nl")
-        if not Page.get_first_root_node():
-            Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-        if not Collection.get_first_root_node():
-            Collection.add_root(name="Root")
-
-    ensure()
-    yield
+def _roots(wagtail_roots):
+    pass
 
 
 @pytest.fixture

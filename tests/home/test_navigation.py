@@ -40,6 +40,24 @@ def add_item(navigation, page=None, url="", label="", label_en="", footer=False)
 
 
 def test_menu_shows_pages_and_hides_restricted_and_unpublished(client, home_page, navigation):
+    check_menu_privacy(client, home_page, navigation)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_menu_privacy_holds_with_the_shared_fragment_cache(
+    wagtail_roots, client, home_page, navigation
+):
+    # Committed data: menus are cached per audience (anonymous, each set of groups) and reused.
+    from django.core.cache import cache
+
+    cache.clear()
+    check_menu_privacy(client, home_page, navigation)
+    client.logout()
+    menu = menu_html(client.get("/nl/"))
+    assert "Ledenpagina" not in menu and "Werkgroep" not in menu
+
+
+def check_menu_privacy(client, home_page, navigation):
     public = ContentPageFactory(parent=home_page, title="Nieuw hier?", slug="nieuw-hier")
     members = ContentPageFactory(parent=home_page, title="Ledenpagina", slug="leden")
     PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)

@@ -1,0 +1,180 @@
+"""The member home is rendered once per audience and shared; what is personal never is.
+
+These tests run outside a wrapping transaction (``transaction=True``): the fragment cache is
+bypassed inside one, and sharing is what is under test here.
+"""
+
+import re
+
+import pytest
+
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+
+from cms.page_cache import invalidate_all
+from home.privacy import audience
+from members_area.models import Member
+
+from .conftest import add_news, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def site_settings_exist(wagtail_roots, world):
+    # The first page view creates the settings row, a content write that would empty the cache.
+    from home.models import SiteSettings
+
+    SiteSettings.load()
+
+
+def member_of_a(world, email, first_name):
+    user = make_user(email, first_name)
+    Member.objects.create(user=user, binnenbuurt=world.a)
+    return user
+
+
+def get_home(user, path=None, world=None, **extra):
+    client = Client()
+    client.force_login(user)
+    response = client.get(path or world.members_area.url, **extra)
+    assert response.status_code == 200
+    return client, response
+
+
+def csrf_token_in(response):
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert match, "the logout form has no CSRF token"
+    return match.group(1)
+
+
+def test_members_of_one_binnenbuurt_share_the_page_but_each_sees_their_own_name(world):
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    _, anna_page = get_home(world.users["member_a"], world=world)
+    dirk_client, dirk_page = get_home(dirk, world=world)
+
+    assert anna_page["X-Shared-Render"] == "miss"
+    assert dirk_page["X-Shared-Render"] == "hit"
+    assert audience(world.users["member_a"]) == audience(dirk)
+    anna_html, dirk_html = anna_page.content.decode(), dirk_page.content.decode()
+    assert "Ingelogd als Anna" in anna_html and "Anna" not in dirk_html
+    assert "Ingelogd als Dirk" in dirk_html
+    assert "Zonnehof borrel verslag" in dirk_html
+    assert "personal-" not in dirk_html  # every hole was filled
+
+    # Dirk's logout form carries a token for Dirk's own CSRF cookie, so logging out works.
+    assert csrf_token_in(dirk_page) != csrf_token_in(anna_page)
+    logout_url = re.search(r'<form method="post" action="([^"]+)"', dirk_page.content.decode())[1]
+    dirk_client.post(logout_url, {"csrfmiddlewaretoken": csrf_token_in(dirk_page)})
+    after = dirk_client.get(world.members_area.url)
+    assert after.status_code == 302  # logged out: the private page sends to the login page
+
+
+def test_the_shared_copy_is_the_page_a_member_would_get_without_sharing(world):
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    get_home(world.users["member_a"], world=world)
+    _, shared = get_home(dirk, world=world)
+    invalidate_all()
+    _, fresh = get_home(dirk, world=world)
+
+    assert (shared["X-Shared-Render"], fresh["X-Shared-Render"]) == ("hit", "miss")
+
+    def without_csrf(response):
+        return re.sub(r'value="[^"]{64}"', "", response.content.decode())
+
+    assert without_csrf(shared) == without_csrf(fresh)
+
+
+def test_another_binnenbuurt_never_gets_the_copy_of_the_first(world):
+    get_home(world.users["member_a"], world=world)
+    _, bert_page = get_home(world.users["member_b"], world=world)
+    html = bert_page.content.decode()
+
+    assert bert_page["X-Shared-Render"] == "miss"
+    assert "Lindengracht nieuwsbrief" in html
+    assert "Zonnehof" not in html
+    assert "Notulen Zonnehof" not in html
+
+
+def test_a_contact_person_and_a_member_of_the_same_binnenbuurt_get_separate_copies(world):
+    get_home(world.users["member_a"], world=world)
+    _, carla_page = get_home(world.users["contact_a"], world=world)
+    assert carla_page["X-Shared-Render"] == "miss"
+    assert "Ingelogd als Carla" in carla_page.content.decode()
+
+
+def test_new_news_shows_at_the_next_request(world):
+    get_home(world.users["member_a"], world=world)
+    add_news(world.page_a, "Snoeidag in de binnentuin")
+    _, page = get_home(world.users["member_a"], world=world)
+    assert page["X-Shared-Render"] == "miss"
+    assert "Snoeidag in de binnentuin" in page.content.decode()
+
+
+def test_a_message_is_shown_only_to_its_own_member(world):
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    anna_client = Client()
+    anna_client.force_login(world.users["member_a"])
+    anna_client.get(world.members_area.url)  # the shared copy exists now
+    # What the message middleware does after a view adds a message: a signed messages cookie.
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Uw profiel is opgeslagen.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    anna_client.cookies.update(carrier.cookies)
+
+    anna_page = anna_client.get(world.members_area.url)
+    _, dirk_page = get_home(dirk, world=world)
+
+    assert anna_page["X-Shared-Render"] == "hit"
+    assert "Uw profiel is opgeslagen." in anna_page.content.decode()
+    assert "Uw profiel is opgeslagen." not in dirk_page.content.decode()
+    # Shown once, like every message.
+    assert (
+        "Uw profiel is opgeslagen." not in anna_client.get(world.members_area.url).content.decode()
+    )
+
+
+def test_text_size_and_language_are_part_of_the_key(world):
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    get_home(world.users["member_a"], world=world)
+    client = Client()
+    client.force_login(dirk)
+    client.cookies["tekstgrootte"] = "extra-groot"
+    response = client.get(world.members_area.url)
+    assert response["X-Shared-Render"] == "miss"
+    assert 'class="text-size-extra-groot"' in response.content.decode()
+
+
+def test_an_editor_gets_the_user_bar_and_a_member_does_not(world):
+    admin = world.users["admin"]
+    _, admin_page = get_home(admin, world=world)
+    _, anna_page = get_home(world.users["member_a"], world=world)
+    assert "wagtail-userbar" in admin_page.content.decode()
+    assert "wagtail-userbar" not in anna_page.content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_even_when_a_copy_exists(world):
+    get_home(world.users["member_a"], world=world)
+    response = Client().get(world.members_area.url)
+    assert response.status_code == 302
+    assert "X-Shared-Render" not in response
+
+
+def test_a_preview_is_never_shared(world, rf):
+    page = world.members_area.specific
+    page.title = "Concepttitel die nog niemand mag zien"
+    request = rf.get(page.url)
+    request.user = world.users["member_a"]
+    request.session = Client().session
+    request._messages = SessionStorage(request)
+    request.is_preview = True
+    response = page.serve(request)
+    response.render()
+    assert "X-Shared-Render" not in response
+
+    _, page_after = get_home(world.users["member_a"], world=world)
+    assert "Concepttitel" not in page_after.content.decode()
