@@ -56,6 +56,12 @@ def test_walk_home_content_directory_and_stadsdorp(page, base_url, assert_access
     expect(page.locator("h1")).to_have_text("Stadsdorp Rivierenbuurt-Noord")
     expect(page.locator("dl.facts").first).to_contain_text("12")
     assert_accessible(page, "stadsdorp (nl)")
+    # The photo is a responsive picture: Chromium picks the WebP rendition that fits the column.
+    photo = page.locator("picture img").first
+    expect(photo).to_have_js_property("complete", True)
+    chosen = photo.evaluate("image => image.currentSrc")
+    assert chosen.endswith(".webp"), chosen
+    assert photo.evaluate("image => image.naturalWidth") > 400  # not the smallest, at 1280 px
 
 
 def test_switch_to_english_and_back(page, base_url, assert_accessible):
@@ -192,3 +198,35 @@ def test_404_page_is_dutch_and_accessible(page, base_url, assert_accessible):
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Deze pagina bestaat niet (meer)")
     assert_accessible(page, "404")
+
+
+PAGE_WEIGHT_BUDGET = 500 * 1024
+
+
+def test_home_page_first_load_stays_under_the_weight_budget(browser, base_url):
+    """Issue 6's budget: the home page, first load (empty cache), under 500 KB without the demo
+    photos (uploaded media); HTML, styles, scripts and fonts all count. No render-blocking
+    scripts either."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    transferred = {}
+
+    def record(response):
+        if 300 <= response.status < 400:
+            return  # redirects have no body
+        transferred[response.url] = len(response.body())
+
+    page.on("response", record)
+    page.goto(f"{base_url}/nl/", wait_until="networkidle")
+    blocking_scripts = page.eval_on_selector_all(
+        "script[src]:not([defer]):not([async]):not([type=module])", "found => found.length"
+    )
+    context.close()
+
+    assert blocking_scripts == 0, "render-blocking scripts on the home page"
+
+    counted = {url: size for url, size in transferred.items() if "/media/" not in url.split("?")[0]}
+    assert any(url.endswith(".css") for url in counted), "the stylesheets were not measured"
+    total = sum(counted.values())
+    largest = sorted(counted.items(), key=lambda item: -item[1])[:5]
+    assert total < PAGE_WEIGHT_BUDGET, f"{total / 1024:.0f} KB on first load; largest: {largest}"
