@@ -26,6 +26,7 @@ from .service import (
     audience_labels,
     clamp_page,
     kind_labels,
+    pages_for_hits,
 )
 
 TAG_FACET_SIZE = 15
@@ -164,7 +165,10 @@ class DatabaseEngine:
         counters = {}
         for name in FACETS:
             others = [passes[other] for other in filters if other != name]
-            counted = [row for index, row in enumerate(rows) if all(p[index] for p in others)]
+            if others:
+                counted = [row for index, row in enumerate(rows) if all(p[index] for p in others)]
+            else:  # the usual case, no filter on another facet: count every row as it is
+                counted = rows
             counters[name] = self._count(counted, name)
         if filters:
             hits = [row for index, row in enumerate(rows) if all(p[index] for p in passes.values())]
@@ -291,13 +295,11 @@ class DatabaseEngine:
 
     @staticmethod
     def _hits(rows, analysed, language, kinds, audiences):
-        from wagtail.models import Page
-
         if not rows:
             return []
         ids = [row[0] for row in rows]
         bodies = dict(SearchEntry.objects.filter(id__in=ids).values_list("id", "body"))
-        pages = Page.objects.in_bulk([row[1] for row in rows])
+        pages = pages_for_hits([row[1] for row in rows])
         hits = []
         for row in rows:
             page = pages.get(row[1])

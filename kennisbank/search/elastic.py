@@ -39,7 +39,15 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import analysis, privacy
-from .service import FacetValue, Hit, SearchResults, audience_labels, clamp_page, kind_labels
+from .service import (
+    FacetValue,
+    Hit,
+    SearchResults,
+    audience_labels,
+    clamp_page,
+    kind_labels,
+    pages_for_hits,
+)
 
 LANGUAGES = ("nl", "en")
 FACET_FIELDS = {
@@ -303,7 +311,6 @@ class ElasticsearchEngine:
 
     def search(self, query):
         from taggit.models import Tag
-        from wagtail.models import Page
 
         from .database import DatabaseEngine, _as_date
 
@@ -322,7 +329,7 @@ class ElasticsearchEngine:
             response = build_search(query, denied, es).execute()
 
         ids = [int(hit.meta.id) for hit in response.hits]
-        pages = Page.objects.in_bulk(ids)
+        pages = pages_for_hits(ids)
         # Hits without a body highlight (an empty query) get the start of the text as snippet,
         # read from the database index, which is kept in sync whichever engine is chosen.
         bodies = {}

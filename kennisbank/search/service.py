@@ -247,3 +247,16 @@ def log_search(query, total):
                 SearchLog.objects.create(**lookup, searches=1, results=total)
         except IntegrityError:  # a concurrent request created the row first
             SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)
+
+
+def pages_for_hits(page_ids):
+    """{id: page} for a page of hits, ready for ``get_url()``: the site root paths are read once
+    for all of them and kept where Wagtail's ``get_url`` looks first (else every URL reads them
+    from the cache again)."""
+    from wagtail.models import Page, Site
+
+    pages = Page.objects.in_bulk(page_ids)
+    root_paths = Site.get_site_root_paths()
+    for page in pages.values():
+        page._wagtail_cached_site_root_paths = root_paths
+    return pages
