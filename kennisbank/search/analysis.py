@@ -113,9 +113,11 @@ def tokens(text, language):
     return [stem(word, language) for word in words(text) if word not in stop_words]
 
 
+@functools.lru_cache(maxsize=100_000)
 def word_stems(raw_word, language):
-    """All stems one word of text can match (used by highlighting)."""
-    return {stem(word, language) for word in split_word(raw_word)}
+    """All stems one word of text can match (used by highlighting, for every word of every
+    snippet shown: remembered, as the words of a kennisbank repeat)."""
+    return frozenset(stem(word, language) for word in split_word(raw_word))
 
 
 # --- Query expressions ---------------------------------------------------------------------------
