@@ -62,6 +62,7 @@ def fill(stored, request, context):
 class SharedRenderMixin:
     """For page models: serve the page from the audience's shared rendering."""
 
+    # Lists of upcoming events move with the clock; a content write ends a copy sooner.
     shared_render_seconds = 60
 
     def shared_render_key(self, request):

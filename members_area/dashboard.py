@@ -7,23 +7,15 @@ tests/bench/bench_members.py checks that.
 
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
-from home.caching import cached_for_audience
 from home.privacy import visible_pages
 
 NEWS_LIMIT = 5
 DOCUMENTS_LIMIT = 8
 EVENTS_LIMIT = 5
-DASHBOARD_TEMPLATE = "members_area/includes/dashboard.html"
-# Upcoming events move with the clock, so the shared copy lives at most this long; content writes
-# (news, events, sign-ups, documents) replace it at once through the cache's content generation.
-DASHBOARD_CACHE_SECONDS = 60
 
 
 def _upcoming(user, locale, group=None, limit=EVENTS_LIMIT):
@@ -119,28 +111,6 @@ def dashboard_audience(user):
         memo = (binnenbuurt_id, bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id))
         user._dashboard_audience = memo
     return memo
-
-
-def render_dashboard(page, request):
-    """The member home's lists as HTML, shared between members who see the same thing.
-
-    Everything on it is decided by the member's binnenbuurt, whether they are one of its contact
-    persons, the pages their groups may see (the cache's audience) and the language; a newsletter
-    sends many members of one binnenbuurt to this page at once, so they share one rendering.
-    """
-    parts = (
-        "member-dashboard",
-        request.get_host(),
-        page.pk,
-        translation.get_language(),
-        *dashboard_audience(request.user),
-    )
-
-    def render():
-        context = {"page": page, **dashboard_context(page, request)}
-        return str(render_to_string(DASHBOARD_TEMPLATE, context, request=request))
-
-    return mark_safe(cached_for_audience(parts, request, render, DASHBOARD_CACHE_SECONDS))  # noqa: S308
 
 
 def dashboard_context(page, request):

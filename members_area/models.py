@@ -340,10 +340,10 @@ class MembersAreaPage(SharedRenderMixin, BasePage):
         verbose_name = _("ledenpagina (Mijn stadsdorp)")
 
     def get_context(self, request, *args, **kwargs):
-        from .dashboard import render_dashboard
+        from .dashboard import dashboard_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["dashboard"] = render_dashboard(self, request)
+        context.update(dashboard_context(self, request))
         return context
 
     def shared_render_key(self, request):

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _roots(wagtail_roots):
-    pass
+    """Every test here needs the root page and collection back after the previous one's flush."""
 
 
 @pytest.fixture
