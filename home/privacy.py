@@ -14,7 +14,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
 # Restrictions and group memberships change rarely; a request asks many times (menus, listings,
-# the events block, search). ``restrictions_denied_to`` remembers its answer on the user object
+# the events block, search). ``denied_paths`` remembers its answer on the user object
 # (one object per request) until any restriction or group membership changes in this process.
 _generation = [0]
 
@@ -37,8 +37,14 @@ def _connect_invalidation():
 _connect_invalidation()
 
 
-def restrictions_denied_to(user):
-    """Restrictions the user does not pass; there are few of them, so they are all loaded."""
+def denied_paths(user):
+    """Tree paths under which this user may see nothing (the restricted pages' own paths).
+
+    Read as two small value queries (restrictions with their page path, and the group links of
+    group restrictions) instead of model objects: listings and every search ask this, and a
+    network may restrict many items. Remembered on the user object (one per request) until a
+    restriction or a group membership changes in this process.
+    """
     memo = getattr(user, "_privacy_denied", None)
     if memo is not None and memo[0] == _generation[0]:
         return memo[1]
@@ -80,35 +86,50 @@ def audience(user):
 
 
 def _compute_denied(user):
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     is_authenticated = bool(user and user.is_authenticated)
     if is_authenticated and user.is_superuser:
-        return []
-    user_group_ids = set(group_ids(user)) if is_authenticated else set()
-    denied = []
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.LOGIN and is_authenticated:
+        return frozenset()
+    restrictions = list(
+        PageViewRestriction.objects.values_list("id", "restriction_type", "page__path")
+    )
+    if not restrictions:
+        return frozenset()
+    passed = set()
+    if is_authenticated and any(kind == PageViewRestriction.GROUPS for _, kind, _ in restrictions):
+        user_group_ids = set(group_ids(user))
+        passed = {
+            restriction_id
+            for restriction_id, group_id in PageViewRestriction.groups.through.objects.values_list(
+                "pageviewrestriction_id", "group_id"
+            )
+            if group_id in user_group_ids
+        }
+    denied = set()
+    for restriction_id, kind, path in restrictions:
+        if kind == PageViewRestriction.LOGIN and is_authenticated:
             continue
-        if (
-            restriction.restriction_type == PageViewRestriction.GROUPS
-            and is_authenticated
-            and user_group_ids & {group.id for group in restriction.groups.all()}
-        ):
+        if kind == PageViewRestriction.GROUPS and restriction_id in passed:
             continue
         # Password-protected pages are never listed: the password is asked on the page itself.
-        denied.append(restriction)
-    return denied
+        denied.add(path)
+    return frozenset(denied)
+
+
+def is_denied(path, denied):
+    """Whether a page at ``path`` lies at or below one of the ``denied`` paths (tree paths are
+    built of 4-character steps, so its ancestors' paths are its prefixes)."""
+    return any(path[:length] in denied for length in range(4, len(path) + 1, 4))
 
 
 def visible_pages(queryset, user):
     """Filter a page queryset down to live pages this user may view."""
     queryset = queryset.live()
-    denied = restrictions_denied_to(user)
+    denied = denied_paths(user)
     if not denied:
         return queryset
     hidden = Q()
-    for restriction in denied:
-        hidden |= Q(path__startswith=restriction.page.path)
+    for path in sorted(denied):
+        hidden |= Q(path__startswith=path)
     return queryset.exclude(hidden)
 
 

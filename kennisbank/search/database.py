@@ -1,24 +1,46 @@
 """The embedded engine: our own Dutch/English analysis on top of SQLite FTS5 or PostgreSQL.
 
-One SQL query returns every matching, visible entry of the reader's language with its score and
-facet columns (a few thousand small rows at most in a network's kennisbank); filters, disjunctive
-facet counts, sorting and paging then happen in Python in one pass. Bodies (for snippets) and
-pages (for URLs) are fetched only for the page of hits shown: the number of queries is the same
-for 5 or 50 results.
+Cost that does not grow with the number of matches:
+
+* **Matching** is one SQL query that returns only the ids of the matching entries (FTS5
+  ``MATCH`` or a GIN-indexed ``@@``), no rows, no scores.
+* **Facets, privacy, filters and the total** are counted on bitmaps: each process keeps, per
+  language, a :class:`Snapshot` with one Python integer per facet value whose bits are the
+  entries carrying it (slot numbers in date order). Counting a value is ``(hits & value)
+  .bit_count()``, a few microseconds for 50,000 entries. The snapshot is reloaded when the
+  language's :class:`~kennisbank.search.models.IndexVersion` changed: one indexed read per
+  search, raised in the same transaction as every index write.
+* **Ranking**: title and keyword matches (tags, themes, glossary terms, document titles) come
+  first, scored by the database (``bm25`` / ``ts_rank``) on that small set only; body-only
+  matches follow, scored the same way when there are at most :data:`BODY_RANK_LIMIT` of them,
+  newest first beyond that (ranking tens of thousands of bodies costs more than it tells).
+* **Only the page of hits shown** is read (title, text, page) and highlighted.
+
+When nothing matches: unknown words are corrected from the vocabulary of public content (edit
+distance scaled to the word's length) and the corrected query is searched; if that finds
+nothing either, the items with most of the words are shown. See README.md in this folder.
 """
 
+import bisect
 import datetime
-import difflib
-from collections import Counter
-from itertools import chain
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import CharField, Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import F
 
-from . import analysis, highlighting, privacy
-from .models import SearchEntry, SearchTerm, Synonym
+from taggit.models import Tag
+
+from home.models import Theme
+from home.privacy import denied_paths
+
+from . import analysis, highlighting
+from .models import IndexVersion, SearchEntry, SearchTerm, Synonym
 from .service import (
     FACETS,
     FacetValue,
@@ -31,49 +53,204 @@ from .service import (
 )
 
 TAG_FACET_SIZE = 15
-ROW_FIELDS = (
-    "id",
-    "page_id",
-    "title",
-    "kind",
-    "audience",
-    "year",
-    "publication_date_iso",
-    "theme_slugs",
-    "tag_slugs",
-)
+#: Body-only matches are ranked by the database up to this many; beyond it, newest first.
+BODY_RANK_LIMIT = 4000
+#: Spelling: no correction for words shorter than this; distance 1 up to 7 letters, then 2.
+MIN_CORRECTED_LENGTH = 4
+LONG_WORD = 8
+#: How many close words are checked against public content before giving up on a word.
+CORRECTION_CANDIDATES = 5
+TABLE = SearchEntry._meta.db_table
 
 
-def _like_q(expression):
-    """Fallback for databases without FTS: token containment (slow, but correct enough)."""
-    if isinstance(expression, analysis.Term):
-        padded = expression.token
-        return Q(title_tokens__contains=padded) | Q(body_tokens__contains=padded)
-    combined = None
-    for child in expression.children:
-        part = _like_q(child)
-        if combined is None:
-            combined = part
-        elif isinstance(expression, analysis.All):
-            combined &= part
-        else:
-            combined |= part
-    return combined
+# --- bitmaps -------------------------------------------------------------------------------------
+
+_BYTE_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
 
-def _raw_rows(queryset):
-    """Rows as the database driver returns them: skipping Django's per-value converters halves
-    the time for thousands of rows."""
-    sql, params = queryset.query.sql_with_params()
+def to_bits(slots):
+    """An integer with the given bit positions set."""
+    slots = list(slots)
+    if not slots:
+        return 0
+    buffer = bytearray((max(slots) >> 3) + 1)
+    for slot in slots:
+        buffer[slot >> 3] |= 1 << (slot & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def slots_of(bits):
+    """The set bit positions of an integer, ascending."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    result = []
+    for index, byte in enumerate(data):
+        if byte:
+            base = index << 3
+            result.extend(base + bit for bit in _BYTE_BITS[byte])
+    return result
+
+
+def highest_slots(bits, count):
+    """The ``count`` highest set positions, highest first (cheap for the first pages)."""
+    if count > 200:
+        return slots_of(bits)[::-1][:count]
+    result = []
+    while bits and len(result) < count:
+        top = bits.bit_length() - 1
+        result.append(top)
+        bits ^= 1 << top
+    return result
+
+
+class Snapshot:
+    """One language's entries as slots (oldest publication first) with a bitmap per facet value.
+
+    Built from one query over the language's entries when the index version changed; a few
+    hundred milliseconds for 50,000 entries, then reused by every search of this process.
+    """
+
+    def __init__(self, language, version):
+        self.language = language
+        self.version = version
+        rows = list(
+            SearchEntry.objects.filter(language=language)
+            .order_by(F("publication_date").asc(nulls_first=True), "id")
+            .values_list("id", "kind", "audience", "year", "theme_slugs", "tag_slugs", "page__path")
+        )
+        self.entry_ids = [row[0] for row in rows]
+        self.slot_of = {entry_id: slot for slot, entry_id in enumerate(self.entry_ids)}
+        self.all_bits = (1 << len(rows)) - 1
+        positions = {name: {} for name in FACETS}
+        for slot, (_id, kind, audience, year, themes, tags, _path) in enumerate(rows):
+            if kind:
+                positions["type"].setdefault(kind, []).append(slot)
+            if audience:
+                positions["audience"].setdefault(audience, []).append(slot)
+            if year:
+                positions["year"].setdefault(str(year), []).append(slot)
+            for theme in themes.split():
+                positions["theme"].setdefault(theme, []).append(slot)
+            for tag in tags.split():
+                positions["tag"].setdefault(tag, []).append(slot)
+        self.bits = {
+            name: {value: to_bits(slots) for value, slots in values.items()}
+            for name, values in positions.items()
+        }
+        self.paths = sorted((row[6], slot) for slot, row in enumerate(rows))
+        self.themes = {}
+        # The reader's language wins over another locale's name for the same slug.
+        for slug, name, code in Theme.objects.values_list("slug", "name", "locale__language_code"):
+            if code == language or slug not in self.themes:
+                self.themes[slug] = name
+        self._denied = OrderedDict()
+        self._lock = threading.Lock()
+
+    def bits_for(self, entry_ids):
+        slot_of = self.slot_of
+        return to_bits(slot_of[i] for i in entry_ids if i in slot_of)
+
+    def denied_bits(self, denied):
+        """Entries at or below the denied paths (memoised per set of paths: audiences repeat)."""
+        if not denied:
+            return 0
+        with self._lock:
+            if denied in self._denied:
+                self._denied.move_to_end(denied)
+                return self._denied[denied]
+        slots = []
+        paths = self.paths
+        for path in denied:
+            start = bisect.bisect_left(paths, (path,))
+            for candidate, slot in paths[start:]:
+                if not candidate.startswith(path):
+                    break
+                slots.append(slot)
+        bits = to_bits(slots)
+        with self._lock:
+            self._denied[denied] = bits
+            while len(self._denied) > 32:
+                self._denied.popitem(last=False)
+        return bits
+
+
+_snapshots = {}
+_snapshots_lock = threading.Lock()
+
+
+def snapshot(language):
+    version = (
+        IndexVersion.objects.filter(language=language).values_list("version", flat=True).first()
+        or 0
+    )
+    current = _snapshots.get(language)
+    if current is not None and current.version == version:
+        return current
+    with _snapshots_lock:
+        current = _snapshots.get(language)
+        if current is None or current.version != version:
+            current = Snapshot(language, version)
+            _snapshots[language] = current
+    return current
+
+
+# --- matching in SQL -----------------------------------------------------------------------------
+
+
+def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _as_date(value):
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
-    return value
+def match_ids(expression, language):
+    """Ids of the entries matching an expression (any language on SQLite: the snapshot only
+    knows its own language's entries)."""
+    if connection.vendor == "sqlite":
+        rows = _fetch(
+            "SELECT rowid FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
+            [analysis.to_fts5(expression)],
+        )
+    else:
+        rows = _fetch(
+            f"SELECT id FROM {TABLE} WHERE language = %s "
+            "AND search_vector @@ to_tsquery('simple', %s)",
+            [language, analysis.to_tsquery(expression)],
+        )
+    return [row[0] for row in rows]
+
+
+def title_scores(expression, language):
+    """{entry id: score} of the entries matching in their title or keywords."""
+    if connection.vendor == "sqlite":
+        rows = _fetch(
+            "SELECT rowid, -bm25(kennisbank_search_fts, 10.0, 5.0, 1.0) "
+            "FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
+            ["{title keywords} : " + analysis.to_fts5(expression)],
+        )
+    else:
+        rows = _fetch(
+            f"SELECT id, ts_rank(title_vector, query) FROM {TABLE}, "
+            "to_tsquery('simple', %s) query WHERE language = %s AND title_vector @@ query",
+            [analysis.to_tsquery(expression), language],
+        )
+    return dict(rows)
+
+
+def body_scores(expression, language):
+    """{entry id: score} of every matching entry (only asked for when there are few)."""
+    if connection.vendor == "sqlite":
+        rows = _fetch(
+            "SELECT rowid, -bm25(kennisbank_search_fts, 10.0, 5.0, 1.0) "
+            "FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
+            [analysis.to_fts5(expression)],
+        )
+    else:
+        rows = _fetch(
+            f"SELECT id, ts_rank(search_vector, query) FROM {TABLE}, "
+            "to_tsquery('simple', %s) query WHERE language = %s AND search_vector @@ query",
+            [analysis.to_tsquery(expression), language],
+        )
+    return dict(rows)
 
 
 def synonyms_for(language):
@@ -87,210 +264,243 @@ def synonyms_for(language):
     return mapping
 
 
+def _as_date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+def max_distance(word):
+    """Edit distance allowed for a word: longer words may have more typos."""
+    return 1 if len(word) < LONG_WORD else 2
+
+
+@dataclass
+class Matched:
+    """Visible matching entries of one expression, before filters."""
+
+    expression: object
+    ids: list
+    bits: int
+
+
 class DatabaseEngine:
     name = "database"
-
-    # --- matching ------------------------------------------------------------------------------
-
-    def matching_rows(self, query, analysed):
-        """(id, page_id, title, kind, audience, year, date, themes, tags, score) of visible rows."""
-        queryset = SearchEntry.objects.filter(language=query.language, page__live=True).annotate(
-            # As text: SQLite's date converter would otherwise run for every matching row; ISO
-            # dates sort the same, and only the hits shown are turned into dates.
-            publication_date_iso=Cast("publication_date", output_field=CharField())
-        )
-        scores = None
-        if analysed.is_empty:
-            pass
-        elif connection.vendor == "sqlite":
-            match = analysis.to_fts5(analysed.expression)
-            # The scores come from the FTS5 table alone: joining it to the entries would make
-            # SQLite run the MATCH once per entry. bm25 is lower for better matches; the title
-            # column weighs ten times the body.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT rowid, -bm25(kennisbank_search_fts, 10.0, 1.0) "
-                    "FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
-                    [match],
-                )
-                scores = dict(cursor.fetchall())
-            if not scores:
-                return []
-            queryset = queryset.filter(
-                id__in=RawSQL(
-                    "SELECT rowid FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
-                    [match],
-                )
-            )
-        elif connection.vendor == "postgresql":
-            table = SearchEntry._meta.db_table
-            tsquery = analysis.to_tsquery(analysed.expression)
-            queryset = queryset.extra(
-                where=[f"{table}.search_vector @@ to_tsquery('simple', %s)"],
-                params=[tsquery],
-                # Title lexemes carry weight A (1.0), body lexemes D (0.1).
-                select={"score": f"ts_rank({table}.search_vector, to_tsquery('simple', %s))"},
-                select_params=[tsquery],
-            )
-        else:  # pragma: no cover - neither SQLite nor PostgreSQL
-            queryset = queryset.filter(_like_q(analysed.expression))
-            scores = {}
-        if analysed.is_empty or scores is not None:
-            rows = _raw_rows(queryset.values_list(*ROW_FIELDS, "page__path"))
-            rows = [(*row[:-1], (scores or {}).get(row[0], 1.0), row[-1]) for row in rows]
-        else:
-            rows = _raw_rows(queryset.values_list(*ROW_FIELDS, "score", "page__path"))
-        denied = privacy.denied_paths(query.user)
-        if not denied:
-            return rows
-        # Privacy in Python: a page is hidden when one of its ancestors' paths (or its own) is
-        # restricted; tree paths are built of 4-character steps.
-        lengths = sorted({len(path) for path in denied})
-        return [row for row in rows if not any(row[10][:length] in denied for length in lengths)]
 
     # --- the search ----------------------------------------------------------------------------
 
     def search(self, query):
+        snap = snapshot(query.language)
         synonyms = synonyms_for(query.language) if query.has_text else {}
         analysed = analysis.analyse_query(query.text, query.language, synonyms=synonyms)
-        # A query of only punctuation or emoji finds nothing rather than everything.
-        nothing_to_find = query.has_text and analysed.is_empty
-        rows = [] if nothing_to_find else self.matching_rows(query, analysed)
-
+        visible = snap.all_bits & ~snap.denied_bits(denied_paths(query.user))
         kinds, audiences = kind_labels(), audience_labels()
-        themes = self._theme_labels(query.language)
-        filters = self._valid_filters(query.filters, kinds, audiences, themes)
+        filters = self._valid_filters(query.filters, snap)
 
-        # Disjunctive facets: a facet's counts apply every filter except its own, so that ticking
-        # a second value of the same facet widens the results as its count promised.
-        passes = {
-            name: [self._row_has(row, name, values) for row in rows]
+        if not query.has_text:
+            matched = Matched(None, [], visible)
+        elif analysed.is_empty:  # only punctuation or emoji: nothing rather than everything
+            matched = Matched(None, [], 0)
+        else:
+            matched = self._match(analysed.expression, query.language, snap, visible)
+
+        recovered = {}
+        nothing_found = not self._filtered(matched.bits, filters, snap)
+        if query.has_text and not analysed.is_empty and query.suggest and nothing_found:
+            matched, analysed, recovered = self._recover(
+                query, analysed, synonyms, snap, visible, filters
+            )
+        return self._results(query, analysed, matched, filters, snap, kinds, audiences, recovered)
+
+    def _match(self, expression, language, snap, visible):
+        ids = match_ids(expression, language)
+        return Matched(expression, ids, snap.bits_for(ids) & visible)
+
+    @staticmethod
+    def _filter_bits(filters, snap):
+        return {
+            name: _union(snap.bits[name].get(value, 0) for value in values)
             for name, values in filters.items()
         }
-        counters = {}
-        for name in FACETS:
-            others = [passes[other] for other in filters if other != name]
-            if others:
-                counted = [row for index, row in enumerate(rows) if all(p[index] for p in others)]
-            else:  # the usual case, no filter on another facet: count every row as it is
-                counted = rows
-            counters[name] = self._count(counted, name)
-        if filters:
-            hits = [row for index, row in enumerate(rows) if all(p[index] for p in passes.values())]
-        else:
-            hits = rows
 
-        # Dates are ISO strings on SQLite and dates on PostgreSQL: both sort chronologically.
-        if query.effective_sort == "date":
-            hits.sort(key=lambda row: (row[6] is not None, row[6] or "", row[9]), reverse=True)
-        else:
-            hits.sort(key=lambda row: (row[9], row[6] is not None, row[6] or ""), reverse=True)
+    def _filtered(self, bits, filters, snap):
+        for value_bits in self._filter_bits(filters, snap).values():
+            bits &= value_bits
+        return bits
 
-        total = len(hits)
+    # --- zero results ----------------------------------------------------------------------------
+
+    def _recover(self, query, analysed, synonyms, snap, visible, filters):
+        """Corrected words first, then the most words together; the original when neither."""
+        nothing = Matched(analysed.expression, [], 0)
+        if not query.exact:
+            corrected = self.correct(query.text, analysed, query.language)
+            if corrected:
+                corrected_analysis = analysis.analyse_query(corrected, query.language, synonyms)
+                matched = self._match(corrected_analysis.expression, query.language, snap, visible)
+                if self._filtered(matched.bits, filters, snap):
+                    return matched, corrected_analysis, {"corrected": corrected}
+                analysed = corrected_analysis
+        units = len(analysed.units)
+        for required in range(units - 1, 0, -1):
+            expression = analysis.some_words_expression(analysed, query.language, required)
+            if expression is None:
+                break
+            matched = self._match(expression, query.language, snap, visible)
+            if self._filtered(matched.bits, filters, snap):
+                return matched, analysed, {"matched_words": required, "query_words": units}
+        return nothing, analysed, {}
+
+    def correct(self, text, analysed, language):
+        """The query with each unknown word replaced by the closest word of *public* content,
+        or "" when no word needed (or found) a correction."""
+        query_words = [word for word in analysed.words if word]
+        if not query_words:
+            return ""
+        stems = {word: analysis.stem(word, language) for word in query_words}
+        known = set(
+            SearchTerm.objects.filter(language=language, stem__in=set(stems.values())).values_list(
+                "stem", flat=True
+            )
+        )
+        public = None
+        replacements = {}
+        for word in query_words:
+            if stems[word] in known or len(word) < MIN_CORRECTED_LENGTH or word.isdigit():
+                continue
+            if public is None:
+                public = self._public_bits(language)
+            best = self._closest_public_word(word, language, public)
+            if best:
+                replacements[word] = best
+        if not replacements:
+            return ""
+        corrected = []
+        for match in analysis.WORD_RE.finditer(text):
+            folded = "".join(analysis.split_word(match.group())[-1:])
+            corrected.append(replacements.get(folded, match.group()))
+        return " ".join(corrected)
+
+    @staticmethod
+    def _public_bits(language):
+        snap = snapshot(language)
+        return snap.all_bits & ~snap.denied_bits(denied_paths(AnonymousUser()))
+
+    def _closest_public_word(self, word, language, public):
+        limit = max_distance(word)
+        candidates = dict(
+            SearchTerm.objects.filter(
+                language=language,
+                word__gte=word[0],
+                word__lt=chr(ord(word[0]) + 1),
+            ).values_list("word", "frequency")
+        )
+        close = process.extract(
+            word,
+            [c for c in candidates if abs(len(c) - len(word)) <= limit],
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=CORRECTION_CANDIDATES * 4,
+        )
+        # Closest first, then the most frequent; a word must occur in a page anyone may see,
+        # so a word only private pages contain is never revealed.
+        ranked = sorted(close, key=lambda item: (item[1], -candidates[item[0]], item[0]))
+        snap = snapshot(language)
+        for candidate, _distance, _index in ranked[:CORRECTION_CANDIDATES]:
+            ids = match_ids(analysis.Term(analysis.stem(candidate, language)), language)
+            if snap.bits_for(ids) & public:
+                return candidate
+        return ""
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def _results(self, query, analysed, matched, filters, snap, kinds, audiences, recovered):
+        filter_bits = self._filter_bits(filters, snap)
+        hits_bits = matched.bits
+        for value_bits in filter_bits.values():
+            hits_bits &= value_bits
+        facets = self._facets(matched.bits, filters, filter_bits, snap, kinds, audiences)
+        total = hits_bits.bit_count()
         page, num_pages = clamp_page(query.page, total, query.per_page)
-        shown = hits[(page - 1) * query.per_page : page * query.per_page]
+        start, end = (page - 1) * query.per_page, page * query.per_page
+        if query.effective_sort == "date" or matched.expression is None:
+            shown = [snap.entry_ids[slot] for slot in highest_slots(hits_bits, end)[start:end]]
+        else:
+            shown = self._ranked(matched, hits_bits, snap, query.language, end)[start:end]
         results = SearchResults(
             query=query,
-            hits=self._hits(shown, analysed, query.language, kinds, audiences),
+            hits=self._hits(shown, analysed, query.language, kinds, audiences, recovered),
             total=total,
-            facets=self._facets(counters, filters, kinds, audiences, themes),
+            facets=facets,
             page=page,
             num_pages=num_pages,
             engine=self.name,
+            corrected_text=recovered.get("corrected", ""),
+            matched_words=recovered.get("matched_words", 0),
+            query_words=recovered.get("query_words", 0),
         )
-        if query.suggest and query.has_text and total == 0:
-            results.suggestion, results.suggestion_total = self._suggest(query, analysed)
         return results
 
-    # --- helpers ---------------------------------------------------------------------------------
+    def _ranked(self, matched, hits_bits, snap, language, needed):
+        """Entry ids of the first ``needed`` hits: title/keyword matches by score, then the
+        body-only matches (by score when few, else newest first)."""
+        scores = title_scores(matched.expression, language)
+        top_bits = snap.bits_for(scores) & hits_bits
+        top = sorted(
+            (snap.entry_ids[slot] for slot in slots_of(top_bits)),
+            key=lambda entry_id: (-scores[entry_id], -snap.slot_of[entry_id]),
+        )
+        if len(top) >= needed:
+            return top
+        rest_bits = hits_bits & ~top_bits
+        if len(matched.ids) <= BODY_RANK_LIMIT:
+            body = body_scores(matched.expression, language)
+            rest = sorted(
+                (snap.entry_ids[slot] for slot in slots_of(rest_bits)),
+                key=lambda entry_id: (-body.get(entry_id, 0.0), -snap.slot_of[entry_id]),
+            )
+        else:
+            rest = [snap.entry_ids[slot] for slot in highest_slots(rest_bits, needed - len(top))]
+        return top + rest
 
-    @staticmethod
-    def _row_values(row, name):
-        if name == "type":
-            return (row[3],)
-        if name == "audience":
-            return (row[4],)
-        if name == "year":
-            return (str(row[5]),) if row[5] else ()
-        if name == "theme":
-            return row[7].split()
-        return row[8].split()
-
-    def _row_has(self, row, name, values):
-        return any(value in values for value in self._row_values(row, name))
-
-    @staticmethod
-    def _count(rows, name):
-        if name == "type":
-            return Counter(row[3] for row in rows if row[3])
-        if name == "audience":
-            return Counter(row[4] for row in rows if row[4])
-        if name == "year":
-            return Counter(str(row[5]) for row in rows if row[5])
-        column = 7 if name == "theme" else 8
-        return Counter(chain.from_iterable(row[column].split() for row in rows))
-
-    @staticmethod
-    def _theme_labels(language):
-        from home.models import Theme
-
-        labels = {}
-        # The reader's language wins over another locale's name for the same slug.
-        for slug, name, code in Theme.objects.values_list("slug", "name", "locale__language_code"):
-            if code == language or slug not in labels:
-                labels[slug] = name
-        return labels
-
-    @staticmethod
-    def _valid_filters(filters, kinds, audiences, themes):
-        """Unknown facet values are ignored rather than failing or matching nothing."""
-        from taggit.models import Tag
-
-        valid = {}
-        for name, values in filters.items():
-            if name == "type":
-                values = [v for v in values if v in kinds]
-            elif name == "audience":
-                values = [v for v in values if v in audiences]
-            elif name == "theme":
-                values = [v for v in values if v in themes]
-            elif name == "tag":
-                values = list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
-            if values:
-                valid[name] = set(values)
-        return valid
-
-    @staticmethod
-    def _facets(counters, filters, kinds, audiences, themes):
-        from taggit.models import Tag
-
-        tag_counts = counters["tag"].most_common(TAG_FACET_SIZE)
-        tag_slugs = {slug for slug, _ in tag_counts} | set(filters.get("tag", ()))
-        tag_labels = dict(Tag.objects.filter(slug__in=tag_slugs).values_list("slug", "name"))
+    def _facets(self, matched_bits, filters, filter_bits, snap, kinds, audiences):
+        """Disjunctive counts: a facet's counts apply every filter except its own, so ticking a
+        second value of the same facet widens the results as its count promised."""
         labels = {
-            "type": {k: str(v) for k, v in kinds.items()},
-            "audience": {k: str(v) for k, v in audiences.items()},
-            "theme": themes,
-            "tag": tag_labels,
+            "type": {key: str(value) for key, value in kinds.items()},
+            "audience": {key: str(value) for key, value in audiences.items()},
+            "theme": snap.themes,
         }
         facets = {}
-        for name, counter in counters.items():
+        for name in FACETS:
+            base = matched_bits
+            for other, value_bits in filter_bits.items():
+                if other != name:
+                    base &= value_bits
             selected = filters.get(name, set())
-            items = dict(tag_counts) if name == "tag" else dict(counter)
-            for value in selected:
-                items.setdefault(value, counter.get(value, 0))
-            values = [
-                FacetValue(
-                    value=value,
-                    label=labels.get(name, {}).get(value, value),
-                    count=count,
-                    selected=value in selected,
+            counts = {}
+            if base:
+                for value, value_bits in snap.bits[name].items():
+                    count = (base & value_bits).bit_count()
+                    if count:
+                        counts[value] = count
+            if name == "tag":
+                top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                counts = dict(top[:TAG_FACET_SIZE])
+                for value in selected:
+                    counts.setdefault(value, (base & snap.bits[name].get(value, 0)).bit_count())
+                labels["tag"] = dict(
+                    Tag.objects.filter(slug__in=list(counts)).values_list("slug", "name")
                 )
-                for value, count in items.items()
+            for value in selected:
+                counts.setdefault(value, 0)
+            values = [
+                FacetValue(value, labels.get(name, {}).get(value, value), count, value in selected)
+                for value, count in counts.items()
             ]
             if name == "year":
                 values.sort(key=lambda facet: facet.value, reverse=True)
-            elif name == "type" or name == "audience":
+            elif name in ("type", "audience"):
                 order = list(labels[name])
                 values.sort(key=lambda f: order.index(f.value) if f.value in order else 99)
             else:
@@ -299,67 +509,80 @@ class DatabaseEngine:
         return facets
 
     @staticmethod
-    def _hits(rows, analysed, language, kinds, audiences):
-        if not rows:
+    def _valid_filters(filters, snap):
+        """Unknown facet values are ignored rather than failing or matching nothing."""
+        valid = {}
+        for name, values in filters.items():
+            if name == "type":
+                values = [v for v in values if v in kind_labels()]
+            elif name == "audience":
+                values = [v for v in values if v in audience_labels()]
+            elif name == "theme":
+                values = [v for v in values if v in snap.themes]
+            elif name == "tag":
+                values = list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
+            if values:
+                valid[name] = set(values)
+        return valid
+
+    @staticmethod
+    def _hits(entry_ids, analysed, language, kinds, audiences, recovered):
+        if not entry_ids:
             return []
-        ids = [row[0] for row in rows]
-        bodies = dict(SearchEntry.objects.filter(id__in=ids).values_list("id", "body"))
-        pages = pages_for_hits([row[1] for row in rows])
+        rows = {
+            row[0]: row
+            for row in SearchEntry.objects.filter(id__in=entry_ids).values_list(
+                "id",
+                "page_id",
+                "title",
+                "body",
+                "kind",
+                "audience",
+                "publication_date",
+                "anchor",
+                "title_tokens",
+                "keyword_tokens",
+                "body_tokens",
+            )
+        }
+        pages = pages_for_hits([row[1] for row in rows.values()])
         hits = []
-        for row in rows:
+        for entry_id in entry_ids:
+            row = rows.get(entry_id)
+            if row is None:  # removed since the snapshot was made
+                continue
             page = pages.get(row[1])
+            url = (page.get_url() or "") if page else ""
+            if url and row[7]:
+                url += "#" + row[7]
+            missing = ()
+            if recovered.get("matched_words"):
+                token_set = set(" ".join(row[8:11]).split())
+                missing = tuple(
+                    unit.text
+                    for unit in analysed.units
+                    if not analysis.unit_matches(unit, token_set)
+                )
             hits.append(
                 Hit(
                     page_id=row[1],
                     title=highlighting.highlight(row[2], analysed.stems, language),
-                    snippet=highlighting.snippet(bodies.get(row[0], ""), analysed.stems, language),
-                    score=row[9],
-                    kind=row[3],
-                    kind_label=str(kinds.get(row[3], row[3])),
-                    audience_label=str(audiences.get(row[4], row[4])),
+                    snippet=highlighting.snippet(row[3], analysed.stems, language),
+                    score=0.0,
+                    kind=row[4],
+                    kind_label=str(kinds.get(row[4], row[4])),
+                    audience_label=str(audiences.get(row[5], row[5])) if row[5] else "",
                     publication_date=_as_date(row[6]),
-                    url=(page.get_url() or "") if page else "",
+                    url=url,
                     page=page,
+                    missing=missing,
                 )
             )
         return hits
 
-    def _suggest(self, query, analysed):
-        """The closest known words for the query's unknown words, if that finds something."""
-        from dataclasses import replace
 
-        if not analysed.words:
-            return "", 0
-        known_stems = set(
-            SearchTerm.objects.filter(
-                language=query.language,
-                stem__in=[analysis.stem(word, query.language) for word in analysed.words],
-            ).values_list("stem", flat=True)
-        )
-        corrected = []
-        changed = False
-        for word in analysed.words:
-            if analysis.stem(word, query.language) in known_stems or len(word) < 3:
-                corrected.append(word)
-                continue
-            candidates = dict(
-                SearchTerm.objects.filter(
-                    language=query.language, word__startswith=word[0]
-                ).values_list("word", "frequency")
-            )
-            close = difflib.get_close_matches(word, candidates, n=5, cutoff=0.75)
-            if close:
-                best = max(
-                    close,
-                    key=lambda c: (difflib.SequenceMatcher(None, word, c).ratio(), candidates[c]),
-                )
-                corrected.append(best)
-                changed = True
-            else:
-                corrected.append(word)
-        if not changed:
-            return "", 0
-        suggestion = " ".join(corrected)
-        # Offer it only if the reader would find something: private words never leak this way.
-        check = self.search(replace(query, text=suggestion, page=1, suggest=False, filters={}))
-        return (suggestion, check.total) if check.total else ("", 0)
+def _union(bit_values):
+    result = 0
+    for bits in bit_values:
+        result |= bits
+    return result

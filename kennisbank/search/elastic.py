@@ -4,12 +4,20 @@ One index per language (``<prefix>-nl``, ``<prefix>-en``), each with its own ana
 
 * index analyzer: whitespace tokenizer -> ``word_delimiter_graph`` (splits ``buurt-huis`` into
   ``buurt``, ``huis`` and also emits ``buurthuis``) -> ``flatten_graph`` -> lowercase ->
-  ``asciifolding`` (``coöperatie`` = ``cooperatie``) -> stop words -> Snowball stemmer;
+  ``asciifolding`` (``coöperatie`` = ``cooperatie``) -> ``dictionary_decompounder`` with the
+  same word list as the database engine (``lexicon/nl.txt``: ``burenhulpcentrales`` also yields
+  ``burenhulp``, ``centrales``, ``buren``, ``hulp``) -> diminutives -> stop words -> Snowball
+  stemmer -> ``v``/``f`` and ``z``/``s`` endings made equal;
 * search analyzer: hyphens between letters removed (``buurt-huis`` -> ``buurthuis``), standard
   tokenizer, lowercase, asciifolding, then a ``synonym_graph`` filter whose synonyms come from the
-  ``Synonym`` snippet editors maintain, stop words and the same stemmer. Synonyms are inline index
-  settings: after changing them, run ``./manage.py kennisbank_reindex --engine elasticsearch``
-  (see README.md).
+  ``Synonym`` snippet editors maintain, the decompounder (a compound finds its parts), stop words
+  and the same stemming. Synonyms and the word list are inline index settings: after changing
+  them, run ``./manage.py kennisbank_reindex --engine elasticsearch`` (see README.md).
+
+Zero results: the term suggester's correction (checked against public pages) is searched with
+``fuzziness: AUTO:4,8`` (the database engine's distances); then ``minimum_should_match`` asks for
+all words but one, two, ... (the items with most of the words). Editors' picks (Wagtail's search
+promotions) are added by the service for both engines.
 
 Facets are ``filter`` aggregations wrapping ``terms``: each facet counts with every *other* active
 filter applied, while the hits themselves are narrowed by ``post_filter``. That is the same
@@ -17,8 +25,11 @@ disjunctive faceting as the database engine. Privacy: only live pages are indexe
 time pages under a view restriction the reader does not pass are excluded by ``path`` prefix.
 """
 
+import datetime
 import functools
 
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import bulk
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -35,10 +46,19 @@ from elasticsearch_dsl import (
 )
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import analysis, privacy
+from taggit.models import Tag
+from wagtail.models import Locale
+
+from home.models import Theme
+from home.privacy import denied_paths
+from kennisbank.models import GlossaryTerm
+
+from . import analysis, indexing
+from .models import SearchEntry, Synonym
 from .service import (
     FacetValue,
     Hit,
@@ -72,8 +92,6 @@ def index_name(language):
 
 @functools.cache
 def _client(url):
-    from elasticsearch import Elasticsearch
-
     return Elasticsearch(url, request_timeout=10)
 
 
@@ -91,8 +109,6 @@ def client():
 
 def synonym_lines(language):
     """Solr-format synonym lines (``a, b, c``) from the editors' Synonym snippets."""
-    from .models import Synonym
-
     lines = []
     for synonym in Synonym.objects.filter(language=language):
         terms = [analysis.fold(term) for term in synonym.term_list]
@@ -125,10 +141,51 @@ def analyzers(language, synonyms=()):
         synonyms=list(synonyms) or ["stadsdorp, stadsdorp"],
         lenient=True,
     )
+    dutch_forms = []
+    if dutch:
+        words = sorted(analysis.lexicon(language))
+        dutch_forms = [
+            token_filter(
+                "kb_decompound_nl",
+                "dictionary_decompounder",
+                word_list=words,
+                min_word_size=analysis.MIN_COMPOUND_LENGTH,
+                min_subword_size=analysis.MIN_PART_LENGTH,
+                only_longest_match=True,
+            ),
+            # buurtje -> buurt, huisjes -> huis (the database engine also knows -tje/-pje).
+            token_filter(
+                "kb_diminutive_nl",
+                "pattern_replace",
+                pattern=r"^(\w{3,}?)(?:je|jes)$",
+                replacement="$1",
+            ),
+        ]
+    endings = (
+        [
+            token_filter(
+                "kb_endings_nl", "pattern_replace", pattern=r"^(\w{3,})v$", replacement="$1f"
+            ),
+            token_filter(
+                "kb_endings_z_nl", "pattern_replace", pattern=r"^(\w{3,})z$", replacement="$1s"
+            ),
+        ]
+        if dutch
+        else []
+    )
     index_analyzer = analyzer(
         f"kb_{language}",
         tokenizer="whitespace",
-        filter=[delimiter, "flatten_graph", "lowercase", "asciifolding", stop, stemmer],
+        filter=[
+            delimiter,
+            "flatten_graph",
+            "lowercase",
+            "asciifolding",
+            *dutch_forms,
+            stop,
+            stemmer,
+            *endings,
+        ],
     )
     # No graph filter may stand before synonym_graph, so queries join hyphenated words with a
     # char filter instead (``buurt-huis`` -> ``buurthuis``, which the index holds too).
@@ -139,7 +196,7 @@ def analyzers(language, synonyms=()):
         f"kb_{language}_search",
         char_filter=[join_hyphens],
         tokenizer="standard",
-        filter=["lowercase", "asciifolding", synonym, stop, stemmer],
+        filter=["lowercase", "asciifolding", synonym, *dutch_forms, stop, stemmer, *endings],
     )
     spelling_analyzer = analyzer(
         "kb_spelling", tokenizer="standard", filter=["lowercase", "asciifolding"]
@@ -159,6 +216,7 @@ def document_class(language, synonyms=()):
     attributes = {
         "page_id": Integer(),
         "title": text(),
+        "keywords": text(),
         "body": text(),
         "spell": Text(analyzer=spelling_analyzer),
         "language": Keyword(),
@@ -169,6 +227,7 @@ def document_class(language, synonyms=()):
         "year": Integer(),
         "publication_date": Date(),
         "path": Keyword(),
+        "anchor": Keyword(index=False),
         "live": Boolean(),
         "Index": type("Index", (), {"name": index_name(language)}),
     }
@@ -187,13 +246,11 @@ def index_definition(language, synonyms=()):
 # --- documents -----------------------------------------------------------------------------------
 
 
-def document_body(page):
-    from .indexing import entry_values
-
-    values = entry_values(page)
+def _body(values, page_id, path, live=True):
     return {
-        "page_id": page.pk,
+        "page_id": page_id,
         "title": values["title"],
+        "keywords": values["keywords"],
         "body": values["body"],
         "language": values["language"],
         "kind": values["kind"],
@@ -202,16 +259,19 @@ def document_body(page):
         "tags": values["tag_slugs"].split(),
         "year": values["year"],
         "publication_date": values["publication_date"],
-        "path": page.path,
-        "live": page.live,
+        "path": path,
+        "anchor": values["anchor"],
+        "live": live,
     }
 
 
-def index_page(page):
-    from .indexing import is_item
+def document_body(page, context=None):
+    return _body(indexing.entry_values(page, context), page.pk, page.path, page.live)
 
+
+def index_page(page):
     page = page.specific
-    if not is_item(page):
+    if not indexing.is_item(page):
         return
     if not page.live:
         remove_page(page.pk)
@@ -229,29 +289,56 @@ def remove_page(page_id):
         client().delete(index=index_name(language), id=page_id, ignore=[404])
 
 
-def rebuild(pages, progress=None):
-    """Recreate every language index with the current synonyms and index ``pages``."""
-    from elasticsearch.helpers import bulk
+def _term_documents(locale_id):
+    glossary = indexing.glossary_page_for(locale_id)
+    if glossary is None:
+        return
+    language = glossary.locale.language_code
+    for term in GlossaryTerm.objects.filter(locale_id=locale_id).prefetch_related("related_terms"):
+        values = indexing.term_values(term, language)
+        yield f"term-{term.pk}", _body(values, glossary.pk, glossary.path)
 
+
+def index_glossary(locale_id):
+    """Replace a language's glossary terms (ids ``term-<pk>``) in its index."""
+    language = Locale.objects.get(pk=locale_id).language_code
+    client().options(ignore_status=404).delete_by_query(
+        index=index_name(language), query={"term": {"kind": indexing.TERM_KIND}}, refresh=True
+    )
+    for document_id, body in _term_documents(locale_id):
+        client().index(index=index_name(body["language"]), id=document_id, document=body)
+
+
+def rebuild(pages, progress=None):
+    """Recreate every language index with the current synonyms and index ``pages`` and the
+    glossary terms."""
     es = client()
     for language in LANGUAGES:
         index = index_definition(language, synonym_lines(language))
         if index.exists(using=es):
             index.delete(using=es)
         index.create(using=es)
+    context = indexing.Context()
 
     def actions():
         for page in pages:
             if progress:
                 progress.update(1)
-            body = document_body(page)
+            body = document_body(page, context)
             yield {"_index": index_name(body["language"]), "_id": page.pk, "_source": body}
+        for locale_id in set(GlossaryTerm.objects.values_list("locale_id", flat=True)):
+            for document_id, body in _term_documents(locale_id):
+                yield {"_index": index_name(body["language"]), "_id": document_id, "_source": body}
 
     count, _errors = bulk(es, actions(), chunk_size=500, refresh=True)
     return count
 
 
 # --- search --------------------------------------------------------------------------------------
+
+FIELDS = ["title^3", "keywords^2", "body"]
+#: Levenshtein distance by word length, as in the database engine: 0 below 4, 1 up to 7, then 2.
+FUZZINESS = "AUTO:4,8"
 
 
 def facet_filter(name, values):
@@ -261,17 +348,38 @@ def facet_filter(name, values):
     return Q("terms", **{field: list(values)})
 
 
-def build_search(query, denied_paths=(), es=None):
+def text_query(text, required=None, fuzzy=False):
+    """The full-text clause: every word (``required=None``), or at least ``required`` of them;
+    quoted phrases as ``match_phrase``. Never ``query_string``: nothing typed is syntax."""
+    clauses = []
+    plain = []
+    for is_phrase, piece in analysis._segments(text):
+        if is_phrase:
+            clauses.append(Q("multi_match", query=piece, fields=FIELDS, type="phrase"))
+        else:
+            plain.append(piece)
+    words = " ".join(" ".join(plain).split())
+    if words:
+        options = {"query": words, "fields": FIELDS}
+        if fuzzy:
+            # cross_fields does not take fuzziness; best_fields with AND does.
+            options.update(type="best_fields", operator="and", fuzziness=FUZZINESS)
+        elif required:
+            options.update(type="best_fields", operator="or", minimum_should_match=required)
+        else:
+            options.update(type="cross_fields", operator="and")
+        clauses.append(Q("multi_match", **options))
+    if len(clauses) == 1:
+        return clauses[0]
+    return Q("bool", must=clauses)
+
+
+def build_search(query, denied_paths=(), es=None, text=None, required=None, fuzzy=False):
     """The Search for a SearchQuery: query, privacy, post_filter, aggs, highlight, suggest."""
     search = Search(using=es, index=index_name(query.language))
+    text = query.text if text is None else text
     if query.has_text:
-        search = search.query(
-            "multi_match",
-            query=query.text,
-            fields=["title^3", "body"],
-            operator="and",
-            type="cross_fields",
-        )
+        search = search.query(text_query(text, required=required, fuzzy=fuzzy))
     search = search.filter("term", live=True)
     for path in denied_paths:
         search = search.exclude("prefix", path=path)
@@ -290,11 +398,16 @@ def build_search(query, denied_paths=(), es=None):
         )
         search = search.highlight("title", number_of_fragments=0)
         search = search.highlight("body", fragment_size=SNIPPET_LENGTH, number_of_fragments=1)
-        if query.suggest:
+        if query.suggest and required is None and not fuzzy:
             search = search.suggest(
                 "spelling",
-                query.text,
-                term={"field": "spell", "suggest_mode": "missing", "min_word_length": 3},
+                text,
+                term={
+                    "field": "spell",
+                    "suggest_mode": "missing",
+                    "min_word_length": 4,
+                    "max_edits": 2,
+                },
             )
 
     if query.effective_sort == "date":
@@ -306,41 +419,101 @@ def build_search(query, denied_paths=(), es=None):
     return search[start : start + query.per_page]
 
 
+def public_word_count(word, language, es=None):
+    """How many pages anyone may see contain ``word``: a correction never names a word that
+    only members-only pages hold."""
+    search = Search(using=es, index=index_name(language)).query("match", spell=word)
+    search = search.filter("term", live=True)
+    for path in sorted(denied_paths(AnonymousUser())):
+        search = search.exclude("prefix", path=path)
+    return search.extra(size=0, track_total_hits=True).execute().hits.total.value
+
+
+def corrected_text(response, language, es=None):
+    """The suggester's correction of the query, keeping only words found in public pages."""
+    if "suggest" not in response:
+        return ""
+    corrected, changed = [], False
+    for entry in response.suggest.spelling:
+        options = [option.text for option in entry.options]
+        choice = next((o for o in options if public_word_count(o, language, es)), None)
+        if choice:
+            corrected.append(choice)
+            changed = True
+        else:
+            corrected.append(entry.text)
+    return " ".join(corrected) if changed else ""
+
+
 class ElasticsearchEngine:
     name = "elasticsearch"
 
     def search(self, query):
-        from taggit.models import Tag
-
-        from .database import DatabaseEngine, _as_date
-
         es = client()
         kinds, audiences = kind_labels(), audience_labels()
-        themes = DatabaseEngine._theme_labels(query.language)
-        valid = DatabaseEngine._valid_filters(query.filters, kinds, audiences, themes)
+        themes = theme_labels(query.language)
+        valid = valid_filters(query.filters, themes, kinds, audiences)
         query.filters = {name: sorted(values) for name, values in valid.items()}
-        denied = sorted(privacy.denied_paths(query.user))
+        denied = sorted(denied_paths(query.user))
 
         response = build_search(query, denied, es).execute()
+        recovered = {}
+        if query.has_text and query.suggest and response.hits.total.value == 0:
+            response, recovered = self._recover(query, denied, es, response)
         total = response.hits.total.value
         page, num_pages = clamp_page(query.page, total, query.per_page)
         if page != query.page:  # past the last page: ask again for the last one
             query.page = page
-            response = build_search(query, denied, es).execute()
+            response = build_search(query, denied, es, **recovered.get("options", {})).execute()
 
-        ids = [int(hit.meta.id) for hit in response.hits]
+        results = SearchResults(
+            query=query,
+            hits=self._hits(response, kinds, audiences),
+            total=total,
+            facets=self._facets(response, valid, kinds, audiences, themes),
+            page=page,
+            num_pages=num_pages,
+            engine=self.name,
+            corrected_text=recovered.get("corrected", ""),
+            matched_words=recovered.get("matched_words", 0),
+            query_words=recovered.get("query_words", 0),
+        )
+        return results
+
+    @staticmethod
+    def _recover(query, denied, es, response):
+        if not query.exact:
+            corrected = corrected_text(response, query.language, es)
+            if corrected:
+                options = {"text": corrected, "fuzzy": True}
+                retry = build_search(query, denied, es, **options).execute()
+                if retry.hits.total.value:
+                    return retry, {"corrected": corrected, "options": options}
+        words = len(analysis.WORD_RE.findall(query.text))
+        for required in range(min(words, analysis.MAX_SOME_WORDS + 1) - 1, 0, -1):
+            options = {"required": required}
+            retry = build_search(query, denied, es, **options).execute()
+            if retry.hits.total.value:
+                return retry, {
+                    "matched_words": required,
+                    "query_words": words,
+                    "options": options,
+                }
+        return response, {}
+
+    @staticmethod
+    def _hits(response, kinds, audiences):
+        ids = [hit.page_id for hit in response.hits]
         pages = pages_for_hits(ids)
         # Hits without a body highlight (an empty query) get the start of the text as snippet,
         # read from the database index, which is kept in sync whichever engine is chosen.
-        bodies = {}
         missing_snippets = [
-            int(hit.meta.id)
+            hit.page_id
             for hit in response.hits
             if not (hasattr(hit.meta, "highlight") and "body" in hit.meta.highlight)
         ]
+        bodies = {}
         if missing_snippets:
-            from .models import SearchEntry
-
             bodies = dict(
                 SearchEntry.objects.filter(page_id__in=missing_snippets).values_list(
                     "page_id", "body"
@@ -348,7 +521,7 @@ class ElasticsearchEngine:
             )
         hits = []
         for hit in response.hits:
-            page_id = int(hit.meta.id)
+            page_id = hit.page_id
             highlight = getattr(hit.meta, "highlight", None)
             title = (
                 mark_safe(highlight.title[0])  # noqa: S308 - encoder=html escaped it
@@ -365,21 +538,29 @@ class ElasticsearchEngine:
             # Without a Document class, dates come back as ISO strings.
             date = _as_date(getattr(hit, "publication_date", None))
             page_object = pages.get(page_id)
+            url = (page_object.get_url() or "") if page_object else ""
+            if url and getattr(hit, "anchor", ""):
+                url += "#" + hit.anchor
+            kind = getattr(hit, "kind", "")
+            audience = getattr(hit, "audience", "")
             hits.append(
                 Hit(
                     page_id=page_id,
                     title=title,
                     snippet=snippet,
                     score=hit.meta.score or 0.0,
-                    kind=getattr(hit, "kind", ""),
-                    kind_label=str(kinds.get(getattr(hit, "kind", ""), "")),
-                    audience_label=str(audiences.get(getattr(hit, "audience", ""), "")),
+                    kind=kind,
+                    kind_label=str(kinds.get(kind, "")),
+                    audience_label=str(audiences.get(audience, "")) if audience else "",
                     publication_date=date,
-                    url=(page_object.get_url() or "") if page_object else "",
+                    url=url,
                     page=page_object,
                 )
             )
+        return hits
 
+    @staticmethod
+    def _facets(response, valid, kinds, audiences, themes):
         labels = {
             "type": {k: str(v) for k, v in kinds.items()},
             "audience": {k: str(v) for k, v in audiences.items()},
@@ -407,29 +588,35 @@ class ElasticsearchEngine:
             else:
                 values.sort(key=lambda facet: (-facet.count, facet.label.lower()))
             facets[name] = values
+        return facets
 
-        results = SearchResults(
-            query=query,
-            hits=hits,
-            total=total,
-            facets=facets,
-            page=page,
-            num_pages=num_pages,
-            engine=self.name,
-        )
-        if query.has_text and total == 0 and "suggest" in response:
-            corrected, changed = [], False
-            for entry in response.suggest.spelling:
-                if entry.options:
-                    corrected.append(entry.options[0].text)
-                    changed = True
-                else:
-                    corrected.append(entry.text)
-            if changed:
-                from dataclasses import replace
 
-                suggestion = " ".join(corrected)
-                check = self.search(replace(query, text=suggestion, filters={}, suggest=False))
-                if check.total:
-                    results.suggestion, results.suggestion_total = suggestion, check.total
-        return results
+def theme_labels(language):
+    labels = {}
+    for slug, name, code in Theme.objects.values_list("slug", "name", "locale__language_code"):
+        if code == language or slug not in labels:
+            labels[slug] = name
+    return labels
+
+
+def valid_filters(filters, themes, kinds, audiences):
+    """Unknown facet values are ignored rather than failing or matching nothing."""
+    valid = {}
+    for name, values in filters.items():
+        if name == "type":
+            values = [v for v in values if v in kinds]
+        elif name == "audience":
+            values = [v for v in values if v in audiences]
+        elif name == "theme":
+            values = [v for v in values if v in themes]
+        elif name == "tag":
+            values = list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
+        if values:
+            valid[name] = set(values)
+    return valid
+
+
+def _as_date(value):
+    if isinstance(value, str) and value:
+        return datetime.date.fromisoformat(value[:10])
+    return value or None

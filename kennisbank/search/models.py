@@ -15,20 +15,30 @@ from wagtail.search import index
 
 
 class SearchEntry(models.Model):
-    page = models.OneToOneField(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="kennisbank_search_entry"
+    """One searchable thing: a live kennisbank item, or a glossary term (then ``page`` is the
+    glossary page and ``glossary_term_id`` the term)."""
+
+    key = models.CharField(max_length=40, unique=True)  # "page:12" or "term:3"
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="kennisbank_search_entries"
     )
+    glossary_term_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    anchor = models.CharField(max_length=140, blank=True)  # URL fragment, e.g. "begrip-stadsdorp"
     language = models.CharField(max_length=10, db_index=True)
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True, help_text="Platte tekst voor fragmenten.")
+    keywords = models.TextField(
+        blank=True, help_text="Trefwoorden, thema's, begrippen en documenttitels."
+    )
     title_tokens = models.TextField(blank=True)
+    keyword_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)
     words = models.TextField(blank=True, help_text="Verschillende woorden, voor de woordenlijst.")
     kind = models.CharField(max_length=32, blank=True)
     audience = models.CharField(max_length=32, blank=True)
     publication_date = models.DateField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Space-separated slugs: facets are counted in one pass over the matching rows.
+    # Space-separated slugs, read once per index version into the engine's facet bitmaps.
     theme_slugs = models.TextField(blank=True)
     tag_slugs = models.TextField(blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
@@ -36,27 +46,21 @@ class SearchEntry(models.Model):
     class Meta:
         verbose_name = _("zoekindex-item")
         verbose_name_plural = _("zoekindex-items")
-        indexes = [
-            # Covers every column a search reads for all matching rows, so SQLite never walks
-            # the overflow pages of the long text columns (5,000 rows: 45 ms -> a few ms).
-            models.Index(
-                fields=[
-                    "language",
-                    "page",
-                    "kind",
-                    "audience",
-                    "year",
-                    "publication_date",
-                    "theme_slugs",
-                    "tag_slugs",
-                    "title",
-                ],
-                name="kbsearch_entry_facets",
-            )
-        ]
 
     def __str__(self):
         return self.title
+
+
+class IndexVersion(models.Model):
+    """A counter per language, raised in the same transaction as every index change: search
+    processes compare it (one indexed read per search) to know when to reload their facet
+    bitmaps."""
+
+    language = models.CharField(max_length=10, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.language}: {self.version}"
 
 
 class SearchTerm(models.Model):

@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page, Site
+from wagtail.search.utils import normalise_query_string
+
+from home.privacy import visible_pages
+from kennisbank.models import Audience, Kind
+
 from . import analysis
+from .models import SearchLog
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +46,8 @@ FACET_LABELS = {
     "year": _("Jaar"),
     "audience": _("Voor wie"),
 }
-# Fallbacks when the kennisbank models are not importable (they define the real choices).
-DEFAULT_KIND_LABELS = {
-    "verslag": _("Verslag"),
-    "stappenplan": _("Stappenplan"),
-    "publicatie": _("Publicatie"),
-    "artikel": _("Artikel"),
-}
-DEFAULT_AUDIENCE_LABELS = {
-    "initiatiefnemers": _("Initiatiefnemers"),
-    "coordinatoren": _("Coördinatoren"),
-    "professionals": _("Professionals"),
-    "iedereen": _("Iedereen"),
-}
+TERM_KIND = "begrip"
+TERM_LABEL = _("Begrip")
 
 ENGINES = {
     "database": "kennisbank.search.database.DatabaseEngine",
@@ -68,7 +65,8 @@ class SearchQuery:
     language: str = "nl"
     user: object = None
     truncated: bool = False  # the text was cut to MAX_QUERY_LENGTH
-    suggest: bool = True
+    suggest: bool = True  # recover from zero results (correction, some of the words)
+    exact: bool = False  # the reader asked for the text as typed: no automatic correction
 
     @property
     def has_text(self):
@@ -99,6 +97,17 @@ class Hit:
     publication_date: date | None
     url: str = ""
     page: object = None
+    missing: tuple = ()  # query words this hit lacks ("some of the words" results)
+
+
+@dataclass
+class Promotion:
+    """An editor's pick (Wagtail's search promotions) shown above the results."""
+
+    title: str
+    url: str
+    description: str
+    external: bool
 
 
 @dataclass
@@ -107,11 +116,19 @@ class SearchResults:
     hits: list
     total: int
     facets: dict  # facet name -> list[FacetValue]
-    suggestion: str = ""
+    suggestion: str = ""  # a correction offered but not applied (it found nothing)
     suggestion_total: int = 0
     page: int = 1
     num_pages: int = 1
     engine: str = "database"
+    corrected_text: str = ""  # the corrected query these results are for ("" if none)
+    matched_words: int = 0  # "some of the words": the hits have this many of ...
+    query_words: int = 0  # ... this many query words
+    promotions: list = field(default_factory=list)
+
+    @property
+    def partial(self):
+        return bool(self.matched_words)
 
     @property
     def has_previous(self):
@@ -141,21 +158,11 @@ class SearchResults:
 
 
 def kind_labels():
-    return _choice_labels("kind", DEFAULT_KIND_LABELS)
+    return {**dict(Kind.choices), TERM_KIND: TERM_LABEL}
 
 
 def audience_labels():
-    return _choice_labels("audience", DEFAULT_AUDIENCE_LABELS)
-
-
-def _choice_labels(field_name, default):
-    try:
-        from kennisbank.models import KennisbankItemPage
-
-        choices = KennisbankItemPage._meta.get_field(field_name).choices
-    except Exception:  # noqa: BLE001 - the kennisbank models may not define it (yet)
-        return dict(default)
-    return dict(choices) if choices else dict(default)
+    return dict(Audience.choices)
 
 
 def clamp_page(requested, total, per_page):
@@ -190,6 +197,7 @@ def query_from_params(params, language, user, per_page=PER_PAGE):
                 values.append(value)
         if values:
             filters[name] = values[:MAX_FILTER_VALUES]
+    exact = params.get("exact") == "1"
     sort = params.get("sort", "relevance")
     if sort not in SORTS:
         sort = "relevance"
@@ -205,6 +213,7 @@ def query_from_params(params, language, user, per_page=PER_PAGE):
         language=language,
         user=user,
         truncated=truncated,
+        exact=exact,
     )
 
 
@@ -216,15 +225,67 @@ def get_engine(name=None):
 
 
 def search(query, engine=None):
-    """Search with the configured engine; if Elasticsearch is down, the database engine answers."""
+    """Search with the configured engine; if Elasticsearch is down, the database engine answers.
+    Editors' picks for the text are added on the first page, whichever engine answered."""
     engine = engine or get_engine()
     if engine.name == "database":
-        return engine.search(query)
-    try:
-        return engine.search(replace(query))
-    except Exception:  # noqa: BLE001 - readers get results from the database index instead
-        logger.exception("Kennisbank search engine %s failed; using the database", engine.name)
-        return get_engine("database").search(query)
+        results = engine.search(query)
+    else:
+        try:
+            results = engine.search(replace(query))
+        except Exception:  # noqa: BLE001 - readers get results from the database index instead
+            logger.exception("Kennisbank search engine %s failed; using the database", engine.name)
+            results = get_engine("database").search(query)
+    if query.has_text and results.page == 1:
+        results.promotions = promotions(query)
+    return results
+
+
+def promotions(query):
+    """Wagtail's search promotions for the query text (``wagtail.contrib.search_promotions``,
+    https://docs.wagtail.org/en/stable/reference/contrib/searchpromotions.html): pages only when
+    the reader may see them and they are in the reader's language; external links always.
+
+    Read directly rather than with ``Query.get``, which creates a row for every new text.
+    """
+    text = normalise_query_string(query.text)
+    picks = list(
+        SearchPromotion.objects.filter(query__query_string=text)
+        .select_related("page", "page__locale")
+        .order_by("sort_order", "pk")
+    )
+    if not picks:
+        return []
+    page_ids = [pick.page_id for pick in picks if pick.page_id]
+    visible = set(
+        visible_pages(Page.objects.filter(pk__in=page_ids), query.user).values_list("pk", flat=True)
+    )
+    root_paths = Site.get_site_root_paths()
+    shown = []
+    for pick in picks:
+        if pick.page_id:
+            page = pick.page
+            if page.pk not in visible or page.locale.language_code != query.language:
+                continue
+            page._wagtail_cached_site_root_paths = root_paths
+            shown.append(
+                Promotion(
+                    title=page.title,
+                    url=page.get_url() or "",
+                    description=pick.description,
+                    external=False,
+                )
+            )
+        elif pick.external_link_url:
+            shown.append(
+                Promotion(
+                    title=pick.external_link_text or pick.external_link_url,
+                    url=pick.external_link_url,
+                    description=pick.description,
+                    external=True,
+                )
+            )
+    return shown
 
 
 def normalise_for_log(text):
@@ -233,8 +294,6 @@ def normalise_for_log(text):
 
 def log_search(query, total):
     """Count a search per day and normalised query; no personal data is stored."""
-    from .models import SearchLog
-
     normalised = normalise_for_log(query.text)
     if not normalised:
         return
@@ -253,8 +312,6 @@ def pages_for_hits(page_ids):
     """{id: page} for a page of hits, ready for ``get_url()``: the site root paths are read once
     for all of them and kept where Wagtail's ``get_url`` looks first (else every URL reads them
     from the cache again)."""
-    from wagtail.models import Page, Site
-
     pages = Page.objects.in_bulk(page_ids)
     root_paths = Site.get_site_root_paths()
     for page in pages.values():

@@ -3,7 +3,8 @@
 Wagtail signals: https://docs.wagtail.org/en/stable/reference/signals.html. Privacy is checked at
 query time, so view-restriction changes need no handler. When the Elasticsearch engine is chosen,
 the same handlers also update Elasticsearch; the database index is kept either way (it is cheap and
-lets a site switch engines back without a reindex).
+lets a site switch engines back without a reindex). Glossary terms and themes are snippets: their
+changes are indexed from the admin's snippet hooks (``wagtail_hooks.py``).
 """
 
 import logging
@@ -12,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete
 
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import indexing
+from . import elastic, indexing
 from .models import SearchEntry
 
 logger = logging.getLogger(__name__)
@@ -24,16 +26,15 @@ def _elastic_enabled():
     return getattr(settings, "KENNISBANK_SEARCH_ENGINE", "database") == "elasticsearch"
 
 
-def _elastic(action, page_or_id):
+def _elastic(action, *arguments):
     if not _elastic_enabled():
         return
-    from . import elastic
 
     def run():
         try:
-            getattr(elastic, action)(page_or_id)
+            getattr(elastic, action)(*arguments)
         except Exception:  # noqa: BLE001 - a search outage must never block publishing
-            logger.exception("Elasticsearch %s failed for %r", action, page_or_id)
+            logger.exception("Elasticsearch %s failed for %r", action, arguments)
 
     transaction.on_commit(run)
 
@@ -42,17 +43,21 @@ def on_published(sender, instance, **kwargs):
     if indexing.is_item(instance):
         indexing.index_page(instance)
         _elastic("index_page", instance)
+    elif indexing.is_glossary(instance):
+        indexing.index_glossary(instance.locale_id)
+        _elastic("index_glossary", instance.locale_id)
 
 
 def on_unpublished(sender, instance, **kwargs):
     if indexing.is_item(instance):
         indexing.remove_page(instance.pk)
         _elastic("remove_page", instance.pk)
+    elif indexing.is_glossary(instance):
+        indexing.index_glossary(instance.locale_id)
+        _elastic("index_glossary", instance.locale_id)
 
 
 def on_moved(sender, instance, **kwargs):
-    from wagtail.models import Page
-
     moved = Page.objects.filter(path__startswith=instance.path).specific()
     for page in moved:
         if indexing.is_item(page):
@@ -63,6 +68,8 @@ def on_moved(sender, instance, **kwargs):
 def on_page_deleted(sender, instance, **kwargs):
     if indexing.is_item(instance):
         _elastic("remove_page", instance.pk)
+    elif indexing.is_glossary(instance):
+        _elastic("index_glossary", instance.locale_id)
 
 
 def on_entry_deleted(sender, instance, **kwargs):

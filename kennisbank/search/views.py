@@ -10,6 +10,10 @@ from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from home.models import FormPage, SiteSettings
+from home.privacy import visible_pages
+from kennisbank.models import GlossaryPage, theme_counts
+
 from . import service
 
 logger = logging.getLogger(__name__)
@@ -80,8 +84,31 @@ def results_context(request, index_page, results):
         "previous_url": _url(base, params + sort_params + [("page", results.page - 1)]),
         "next_url": _url(base, params + sort_params + [("page", results.page + 1)]),
         "suggestion_url": _url(base, [("q", results.suggestion)]) if results.suggestion else "",
+        # "Search instead for" what was typed: the same filters, no correction.
+        "exact_url": _url(base, params + sort_params + [("exact", "1")]),
         "max_query_length": service.analysis.MAX_QUERY_LENGTH,
         "index_url": base,
+    }
+
+
+def empty_page_context(request, index_page):
+    """Ways on when nothing was found: themes with items, the glossary and how to ask."""
+    if index_page is None:
+        return {}
+    visible_items = index_page.items(request.user)
+    themes = [theme for theme in theme_counts(index_page.locale, visible_items) if theme.item_count]
+    glossary = visible_pages(
+        GlossaryPage.objects.child_of(index_page).filter(locale_id=index_page.locale_id),
+        request.user,
+    ).first()
+    contact = visible_pages(
+        FormPage.objects.filter(locale_id=index_page.locale_id), request.user
+    ).first()
+    return {
+        "empty_themes": themes,
+        "glossary_url": glossary.get_url(request) if glossary else "",
+        "contact_url": contact.get_url(request) if contact else "",
+        "site_settings": SiteSettings.load(request_or_site=request),
     }
 
 
@@ -103,4 +130,7 @@ def results_response(request, index_page):
     per_page = service.parse_int(request.GET.get("per_page"), service.PER_PAGE) or service.PER_PAGE
     per_page = min(max(per_page, 1), service.MAX_PAGE_SIZE)
     results = run_search(request, _language(index_page), per_page=per_page)
-    return TemplateResponse(request, TEMPLATE, results_context(request, index_page, results))
+    context = results_context(request, index_page, results)
+    if not results.total:
+        context.update(empty_page_context(request, index_page))
+    return TemplateResponse(request, TEMPLATE, context)

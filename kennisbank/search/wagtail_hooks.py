@@ -1,4 +1,6 @@
-"""Admin parts of the search: the synonyms snippet and the "Zoektermen" report."""
+"""Admin parts of the search: the synonyms snippet, the "Zoektermen" report, and reindexing
+after glossary terms and themes change (Wagtail's snippet hooks,
+https://docs.wagtail.org/en/stable/reference/hooks.html#snippets)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +10,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
-from .models import Synonym
+from home.models import Theme
+from kennisbank.models import GlossaryTerm
+
+from . import admin_views, indexing, signal_handlers
+from .models import SearchEntry, Synonym
 
 
 class SynonymViewSet(SnippetViewSet):
@@ -46,3 +51,32 @@ def register_search_terms_menu_item():
         icon_name="search",
         order=900,
     )
+
+
+def _snippet_changed(instance):
+    """Glossary terms are entries of their own and keywords of the items using them; theme
+    names are keywords of their items: reindex what carries them (after the transaction)."""
+    if isinstance(instance, GlossaryTerm):
+        indexing.glossary_term_changed(instance)
+        signal_handlers._elastic("index_glossary", instance.locale_id)
+    elif isinstance(instance, Theme):
+        indexing.theme_changed(instance)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def reindex_after_snippet_saved(request, instance):
+    _snippet_changed(instance)
+
+
+@hooks.register("after_delete_snippet")
+def reindex_after_snippets_deleted(request, instances):
+    for instance in instances:
+        if isinstance(instance, GlossaryTerm):
+            SearchEntry.objects.filter(key=f"term:{instance.pk}").delete()
+            language = instance.locale.language_code
+            for page in indexing.items_using(language, [instance.term]):
+                indexing.index_page(page)
+            signal_handlers._elastic("index_glossary", instance.locale_id)
+        elif isinstance(instance, Theme):
+            indexing.theme_changed(instance)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale, Page
 
-from home.privacy import restrictions_denied_to
+from home.privacy import denied_paths
 
 from .blocks import KIND_BINNENBUURT, KIND_EVENTS, KIND_KENNISBANK, KIND_NEWS
 from .urls_util import absolute_url
@@ -206,8 +206,8 @@ class Composer:
     def hidden_filter(self, audience):
         """Q of pages the audience must not get: restricted for them, or another binnenbuurt's."""
         hidden = Q()
-        for restriction in restrictions_denied_to(audience.user):
-            hidden |= Q(path__startswith=restriction.page.path)
+        for path in sorted(denied_paths(audience.user)):
+            hidden |= Q(path__startswith=path)
         own_id = audience.binnenbuurt.pk if audience.binnenbuurt else None
         for binnenbuurt_id, path in self.binnenbuurt_sections:
             if binnenbuurt_id != own_id:
