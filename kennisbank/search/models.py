@@ -52,7 +52,7 @@ class SearchEntry(models.Model):
 
 
 class IndexVersion(models.Model):
-    """A counter per language, raised in the same transaction as every index change: search
+    """A value per language, renewed in the same transaction as every index change: search
     processes compare it (one indexed read per search) to know when to reload their facet
     bitmaps."""
 

@@ -1,0 +1,255 @@
+"""The kennisbank search finds what people mean: tags, themes, glossary terms, documents, Dutch
+word forms, compounds, phrases, typos, some of the words, and editors' picks."""
+
+import datetime
+
+import pytest
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.documents import get_document_model
+from wagtail.models import PageViewRestriction
+
+from kennisbank.models import GlossaryPage, GlossaryTerm
+from kennisbank.search import analysis, indexing
+from kennisbank.search.database import snapshot
+from kennisbank.search.models import SearchEntry
+from kennisbank.search.wagtail_hooks import reindex_after_snippet_saved
+
+from .test_search import make_index, make_item, make_theme, query, titles
+
+
+@pytest.fixture
+def index(home_page):
+    return make_index(home_page)
+
+
+@pytest.fixture
+def glossary(index):
+    page = GlossaryPage(title="Begrippen", slug="begrippen", locale=index.locale)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def make_term(locale, term, definition):
+    slug = analysis.fold(term).replace(" ", "-")
+    return GlossaryTerm.objects.create(
+        locale=locale, term=term, slug=slug, definition=f"<p>{definition}</p>"
+    )
+
+
+# --- what is indexed ---
+
+
+@pytest.mark.django_db
+def test_tags_and_themes_are_searched(index):
+    theme = make_theme("Wonen en zorg", "wonen-en-zorg")
+    tagged = make_item(
+        index, "Hulp bij boodschappen", "Een lijst met vrijwilligers.", tags=["burenhulp"]
+    )
+    themed = make_item(index, "Een avond in de buurt", "Koffie en praten.", themes=[theme])
+    make_item(index, "Iets anders", "Over de moestuin.")
+    assert titles(query(q="burenhulp")) == [tagged.title]
+    assert titles(query(q="zorg")) == [themed.title]
+
+
+@pytest.mark.django_db
+def test_a_glossary_term_is_found_and_links_to_its_definition(index, glossary):
+    make_term(index.locale, "zorgzame gemeenschap", "Een buurt waar mensen naar elkaar omkijken.")
+    indexing.index_glossary(index.locale_id)
+    results = query(q="zorgzame gemeenschap")
+    assert titles(results) == ["zorgzame gemeenschap"]
+    hit = results.hits[0]
+    assert hit.kind == "begrip" and hit.kind_label == "Begrip"
+    assert hit.url.endswith("/begrippen/#begrip-zorgzame-gemeenschap")
+    assert "omkijken" in hit.snippet
+    assert query(q="omkijken").total == 1  # the definition is searched too
+
+
+@pytest.mark.django_db
+def test_items_that_use_a_glossary_term_rank_first_for_it(index, glossary):
+    make_term(index.locale, "naoberschap", "Burenplicht uit het oosten van het land.")
+    user = make_item(
+        index, "Burenhulp in het dorp", "Zo leeft het naoberschap voort in de stad.", kind="verslag"
+    )
+    mention = make_item(
+        index,
+        "Lang verslag",
+        "Veel over de moestuin, de koffie en de flyer. " * 20 + "Ook het naoberschap kwam langs.",
+    )
+    indexing.index_glossary(index.locale_id)
+    results = query(q="naoberschap")
+    # The definition, then the items: both carry the term as a keyword; the short one wins.
+    assert titles(results)[0] == "naoberschap"
+    assert set(titles(results)[1:]) == {user.title, mention.title}
+
+
+@pytest.mark.django_db
+def test_editing_a_term_in_the_admin_reindexes_the_items_using_it(index, glossary):
+    term = make_term(index.locale, "kartrekker", "Iemand die iets op gang brengt.")
+    old = make_item(index, "Nieuwe mensen", "Een kartrekker zoekt een opvolger.")
+    new = make_item(index, "De groep", "Wie wordt de trekker van de groep?")
+    indexing.index_glossary(index.locale_id)
+    assert "kartrekker" in SearchEntry.objects.get(page=old).keywords
+    term.term = "trekker"
+    term.save()
+    reindex_after_snippet_saved(None, term)
+    assert "kartrekker" not in SearchEntry.objects.get(page=old).keywords
+    assert "trekker" in SearchEntry.objects.get(page=new).keywords.split("\n")
+    assert titles(query(q="trekker"))[:2] == ["trekker", new.title]
+
+
+@pytest.mark.django_db
+def test_document_titles_and_publication_text_are_searched(index):
+    from kennisbank.models import PublicatiePage
+
+    document = get_document_model().objects.create(
+        title="Factsheet wijkbudget", file=ContentFile(b"Plain text about budgets.", "fact.txt")
+    )
+    page = PublicatiePage(
+        title="Onderzoek", slug="onderzoek", summary_text="Uitkomsten.", document=document
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    assert titles(query(q="wijkbudget")) == ["Onderzoek"]
+    assert titles(query(q="budgets")) == ["Onderzoek"]  # the extracted text of the file
+
+
+# --- word forms, compounds, phrases ---
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("Ons burgerinitiatief groeit.", "burgerinitiatieven"),
+        ("Drie burgerinitiatieven.", "burgerinitiatief"),
+        ("De huizen aan de gracht.", "huis"),
+        ("Nieuwe mogelijkheden.", "mogelijkheid"),
+        ("Een buurtje apart.", "buurt"),
+        ("De burenhulpcentrales van de stad.", "burenhulp centrale"),
+        ("De signaleringsfunctie van de binnenbuurt.", "signalerings functie"),
+        ("Een centrale voor burenhulp.", "burenhulpcentrale"),
+        ("Hulp van buren is goud waard.", "burenhulp"),
+    ],
+)
+def test_word_forms_and_compounds_find_each_other(index, text, typed):
+    item = make_item(index, "Verhaal", text)
+    make_item(index, "Ander verhaal", "Over de moestuin en de koffie.")
+    assert titles(query(q=typed)) == [item.title], typed
+
+
+@pytest.mark.django_db
+def test_quoted_words_must_stand_together(index):
+    together = make_item(index, "Samen", "Wij zijn een zorgzame gemeenschap.")
+    apart = make_item(index, "Apart", "Een gemeenschap die zorgzame buren heeft.")
+    assert titles(query(q='"zorgzame gemeenschap"')) == [together.title]
+    assert sorted(titles(query(q="zorgzame gemeenschap"))) == sorted([together.title, apart.title])
+    # An unbalanced quote is an ordinary character: the words are searched as usual.
+    assert query(q='"zorgzame gemeenschap').total == 2
+
+
+# --- zero results ---
+
+
+@pytest.mark.django_db
+def test_a_typo_in_a_long_word_is_corrected_with_a_larger_distance(index):
+    item = make_item(index, "Zo werkt een binnenbuurt", "Twintig buren bij elkaar.")
+    assert query(q="binnenbuut").corrected_text == "binnenbuurt"
+    assert query(q="bnnenbuutr").corrected_text == "binnenbuurt"  # 2 edits in 11 letters
+    results = query(q="binnenbuut twintig")
+    assert results.corrected_text == "binnenbuurt twintig"
+    assert titles(results) == [item.title]
+    # A short word gets no second edit: "buurt" is not "bart".
+    assert query(q="bart").corrected_text == ""
+
+
+@pytest.mark.django_db
+def test_when_all_words_together_find_nothing_the_items_with_most_are_shown(client, index):
+    two = make_item(index, "Koffie en flyers", "Koffie drinken en een flyer maken.")
+    one = make_item(index, "Alleen koffie", "Koffie drinken.")
+    results = query(q="koffie flyer paddenstoel")
+    assert (results.matched_words, results.query_words) == (2, 3)
+    assert titles(results) == [two.title]
+    assert results.hits[0].missing == ("paddenstoel",)
+    results = query(q="koffie qqxzzq")
+    assert (results.matched_words, results.query_words) == (1, 2)
+    assert sorted(titles(results)) == sorted([two.title, one.title])
+    html = client.get(index.url, {"q": "koffie flyer paddenstoel"}).content.decode()
+    assert "Niets gevonden met alle woorden samen" in html and "2 van de 3 woorden" in html
+    assert "Ontbreekt: <s>paddenstoel</s>" in html
+
+
+@pytest.mark.django_db
+def test_some_of_the_words_never_shows_private_items(index):
+    secret = make_item(index, "Koffie en flyers voor leden", "Koffie en een flyer.")
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
+    public = make_item(index, "Koffie", "Koffie drinken.")
+    assert titles(query(q="koffie flyer qqxzzq")) == [public.title]
+
+
+# --- editors' picks ---
+
+
+@pytest.mark.django_db
+def test_promotions_are_shown_above_the_results_when_the_reader_may_see_them(client, index):
+    guide = make_item(index, "Een stadsdorp starten", "Stap voor stap.", kind="stappenplan")
+    private = make_item(index, "Ledenlijst", "Alleen voor leden.")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    promoted = Query.objects.create(query_string="Beginnen")
+    SearchPromotion.objects.create(query=promoted, page=guide, description="Begin hier.")
+    SearchPromotion.objects.create(query=promoted, page=private, description="Geheim.")
+    SearchPromotion.objects.create(
+        query=promoted,
+        external_link_url="https://example.org/gids",
+        external_link_text="Landelijke gids",
+    )
+    results = query(q="  BEGINNEN ")
+    assert [p.title for p in results.promotions] == [guide.title, "Landelijke gids"]
+    html = client.get(index.url, {"q": "beginnen"}).content.decode()
+    assert "Aanbevolen door de redactie" in html and "Begin hier." in html
+    assert "Ledenlijst" not in html
+    assert Query.objects.count() == 1  # looking up picks creates no query rows
+
+
+# --- cost ---
+
+
+@pytest.mark.django_db
+def test_facet_bitmaps_follow_index_changes_and_privacy(index):
+    theme = make_theme("Groen", "groen")
+    first = make_item(index, "Tuin een", "tuin", themes=[theme])
+    make_item(index, "Tuin twee", "tuin", themes=[theme])
+    results = query(q="tuin")
+    assert {v.value: v.count for v in results.facets["theme"]} == {"groen": 2}
+    PageViewRestriction.objects.create(page=first, restriction_type=PageViewRestriction.LOGIN)
+    assert {v.value: v.count for v in query(q="tuin").facets["theme"]} == {"groen": 1}
+    before = snapshot("nl").version
+    make_item(index, "Tuin drie", "tuin", themes=[theme])
+    assert snapshot("nl").version != before
+    assert {v.value: v.count for v in query(q="tuin").facets["theme"]} == {"groen": 2}
+
+
+@pytest.mark.django_db
+def test_a_recovered_search_costs_few_queries_more(index):
+    for number in range(5):
+        make_item(
+            index,
+            f"Binnenbuurt {number}",
+            "Koffie bij de buren.",
+            date=datetime.date(2024, 1, 1 + number),
+        )
+    query(q="binnenbuurt")  # warm the snapshot
+    counts = {}
+    for text in ("binnenbuurt", "binnenbuut", "binnenbuurt qqxzzq"):
+        with CaptureQueriesContext(connection) as captured:
+            results = query(q=text, user=AnonymousUser())
+        assert results.total == 5, text
+        counts[text] = len(captured)
+    assert counts["binnenbuut"] <= 2 * counts["binnenbuurt"]
+    assert counts["binnenbuurt qqxzzq"] <= 2 * counts["binnenbuurt"]
