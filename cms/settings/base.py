@@ -212,7 +212,12 @@ if os.environ.get("REDIS_URL"):
 WAGTAIL_SITE_NAME = "Netwerk Stadsdorpen"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = "login"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin's own page search. On PostgreSQL it stems with the Dutch text search configuration
+# (SEARCH_CONFIG, https://docs.wagtail.org/en/stable/topics/search/backends.html); SQLite ignores
+# it. After changing it: ./manage.py update_index. The public kennisbank search has its own.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -7,7 +7,7 @@ import pytest
 
 from django.test import override_settings
 
-from kennisbank.search import elastic, service
+from kennisbank.search import analysis, elastic, service
 from kennisbank.search.models import Synonym
 
 from .test_search import make_index, make_item, make_theme, titles
@@ -26,14 +26,33 @@ def test_dutch_index_analyzer_folds_splits_hyphens_stems_and_drops_stop_words():
         "flatten_graph",
         "lowercase",
         "asciifolding",
+        "kb_decompound_nl",
+        "kb_diminutive_nl",
         "kb_stop_nl",
         "kb_stemmer_nl",
+        "kb_endings_nl",
+        "kb_endings_z_nl",
     ]
     filters = settings["filter"]
     assert filters["kb_word_delimiter"]["type"] == "word_delimiter_graph"
     assert filters["kb_word_delimiter"]["catenate_words"] is True
     assert filters["kb_stop_nl"] == {"type": "stop", "stopwords": "_dutch_"}
     assert filters["kb_stemmer_nl"] == {"type": "snowball", "language": "Dutch"}
+    assert filters["kb_endings_nl"]["replacement"] == "$1f"  # burgerinitiatiev -> ...tief
+    assert filters["kb_endings_z_nl"]["replacement"] == "$1s"  # huiz -> huis
+
+
+def test_the_decompounder_uses_the_database_engines_word_list():
+    decompounder = analysis_settings()["filter"]["kb_decompound_nl"]
+    assert decompounder["type"] == "dictionary_decompounder"
+    assert decompounder["word_list"] == sorted(analysis.lexicon("nl"))
+    assert {"burenhulp", "centrale", "functie", "signalering"} <= set(decompounder["word_list"])
+    assert decompounder["min_subword_size"] == analysis.MIN_PART_LENGTH
+    # The search analyzer decompounds too (a compound finds its parts), after the synonyms.
+    order = analysis_settings()["analyzer"]["kb_nl_search"]["filter"]
+    assert order.index("kb_synonyms_nl") < order.index("kb_decompound_nl")
+    # English has no Dutch word list.
+    assert "kb_decompound_nl" not in analysis_settings("en")["filter"]
 
 
 def test_search_analyzer_has_synonyms_from_editors_and_joins_hyphens():
@@ -59,7 +78,7 @@ def test_english_index_uses_english_analysis():
 
 def test_mapping_fields():
     properties = elastic.index_definition("nl").to_dict()["mappings"]["properties"]
-    for name in ("title", "body"):
+    for name in ("title", "keywords", "body"):
         assert properties[name]["type"] == "text"
         assert properties[name]["analyzer"] == "kb_nl"
         assert properties[name]["search_analyzer"] == "kb_nl_search"
@@ -69,6 +88,7 @@ def test_mapping_fields():
     assert properties["year"]["type"] == "integer"
     assert properties["publication_date"]["type"] == "date"
     assert properties["spell"]["analyzer"] == "kb_spelling"
+    assert properties["anchor"] == {"type": "keyword", "index": False}
 
 
 @pytest.mark.django_db
@@ -96,7 +116,7 @@ def test_query_body_text_privacy_and_live():
         {
             "multi_match": {
                 "query": "binnenbuurten",
-                "fields": ["title^3", "body"],
+                "fields": ["title^3", "keywords^2", "body"],
                 "operator": "and",
                 "type": "cross_fields",
             }
@@ -127,10 +147,42 @@ def test_query_body_highlight_suggest_sort_and_pagination():
     assert data["highlight"]["encoder"] == "html"
     assert set(data["highlight"]["fields"]) == {"title", "body"}
     assert data["suggest"]["spelling"]["term"]["field"] == "spell"
+    assert data["suggest"]["spelling"]["term"]["max_edits"] == 2
     assert data["suggest"]["spelling"]["text"] == "binnenbuurten"
     assert data["sort"][0] == {"publication_date": {"order": "desc"}}
     assert (data["from"], data["size"]) == (20, 10)
     assert body()["sort"][0] == "_score"
+
+
+def test_corrected_retry_is_fuzzy_with_the_distance_scaled_to_word_length():
+    query = service.SearchQuery(text="binnenbuut", language="nl")
+    data = elastic.build_search(query, text="binnenbuurt", fuzzy=True).to_dict()
+    clause = data["query"]["bool"]["must"][0]["multi_match"]
+    assert clause["query"] == "binnenbuurt"
+    assert clause["fuzziness"] == "AUTO:4,8"
+    assert (clause["type"], clause["operator"]) == ("best_fields", "and")
+    assert "suggest" not in data  # the retry asks for no second correction
+
+
+def test_some_of_the_words_asks_for_a_minimum_of_words():
+    query = service.SearchQuery(text="koffie flyer paddenstoel", language="nl")
+    data = elastic.build_search(query, required=2).to_dict()
+    clause = data["query"]["bool"]["must"][0]["multi_match"]
+    assert (clause["operator"], clause["minimum_should_match"]) == ("or", 2)
+
+
+def test_quoted_text_is_a_phrase_and_a_lone_quote_is_not():
+    query = service.SearchQuery(text='"zorgzame gemeenschap" flyer', language="nl")
+    must = elastic.build_search(query).to_dict()["query"]["bool"]["must"]
+    assert must[0]["multi_match"] == {
+        "query": "zorgzame gemeenschap",
+        "fields": ["title^3", "keywords^2", "body"],
+        "type": "phrase",
+    }
+    assert must[1]["multi_match"]["query"] == "flyer"
+    lone = service.SearchQuery(text='"zorgzame gemeenschap', language="nl")
+    clause = elastic.build_search(lone).to_dict()["query"]["bool"]["must"][0]["multi_match"]
+    assert clause["type"] == "cross_fields"
 
 
 def test_empty_query_browses_by_date_without_highlight():
@@ -199,7 +251,11 @@ def test_elasticsearch_integration(index, es_settings, django_capture_on_commit_
     assert results.total == 1
     assert {v.value: v.count for v in results.facets["type"]} == {"artikel": 1}
     assert run(text="binnenbuurt", sort="date", page=99).page == 1
-    assert run(text="binnenbuurtt").suggestion == "binnenbuurt"
+    corrected = run(text="binnenbuut")
+    assert (corrected.corrected_text, titles(corrected)) == ("binnenbuurt", [first.title])
+    partial = run(text="binnenbuurt qqxzzq")
+    assert (partial.matched_words, partial.query_words) == (1, 2)
+    assert titles(run(text="huis")) == [first.title]  # a part of the compound buurt-huis
 
     with django_capture_on_commit_callbacks(execute=True):
         first.unpublish()

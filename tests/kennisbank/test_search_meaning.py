@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
+from wagtail.search.backends import get_search_backend
 
-from kennisbank.models import GlossaryPage, GlossaryTerm
+from kennisbank.models import GlossaryPage, GlossaryTerm, KennisbankItemPage, PublicatiePage
 from kennisbank.search import analysis, indexing
 from kennisbank.search.database import snapshot
 from kennisbank.search.models import SearchEntry
@@ -106,8 +107,6 @@ def test_editing_a_term_in_the_admin_reindexes_the_items_using_it(index, glossar
 
 @pytest.mark.django_db
 def test_document_titles_and_publication_text_are_searched(index):
-    from kennisbank.models import PublicatiePage
-
     document = get_document_model().objects.create(
         title="Factsheet wijkbudget", file=ContentFile(b"Plain text about budgets.", "fact.txt")
     )
@@ -253,3 +252,18 @@ def test_a_recovered_search_costs_few_queries_more(index):
         counts[text] = len(captured)
     assert counts["binnenbuut"] <= 2 * counts["binnenbuurt"]
     assert counts["binnenbuurt qqxzzq"] <= 2 * counts["binnenbuurt"]
+
+
+# --- the Wagtail admin's own search ---
+
+
+@pytest.mark.django_db
+def test_admin_page_search_stems_dutch_on_postgresql(index):
+    """Wagtail's database backend uses the Dutch text search configuration on PostgreSQL."""
+    backend = get_search_backend()
+    if connection.vendor != "postgresql":
+        pytest.skip("SEARCH_CONFIG only applies to PostgreSQL")
+    assert backend.config == "dutch"
+    item = make_item(index, "Vrijwilligers gezocht", "Voor de wandelgroep.")
+    found = backend.search("vrijwilliger", KennisbankItemPage)
+    assert item.pk in [page.pk for page in found]
