@@ -202,13 +202,14 @@ def decompound(word, language):
     return ()
 
 
+@functools.lru_cache(maxsize=200_000)
 def split_word(raw_word):
     """Folded forms of one (possibly hyphenated) word: its parts, then the joined word."""
     folded = fold(APOSTROPHE_RE.sub("", raw_word))
     parts = [part for part in HYPHEN_RE.split(folded) if part]
     if len(parts) > 1:
-        return parts + ["".join(parts)]
-    return parts
+        return tuple(parts) + ("".join(parts),)
+    return tuple(parts)
 
 
 def words(text):
@@ -219,20 +220,27 @@ def words(text):
     return result
 
 
+@functools.lru_cache(maxsize=200_000)
+def _word_tokens(raw_word, language):
+    """(own tokens, extra tokens) of one word of text; remembered, as a text's words repeat."""
+    forms = split_word(raw_word)
+    stop_words = STOP_WORDS.get(language, frozenset())
+    parts = forms[:-1] if len(forms) > 1 else forms
+    own = tuple(stem(part, language) for part in parts if part not in stop_words)
+    more = [stem(forms[-1], language)] if len(forms) > 1 else []
+    for form in forms:
+        more.extend(stem(piece, language) for piece in decompound(form, language))
+    return own, tuple(token for token in dict.fromkeys(more) if token not in own)
+
+
 def analyse_text(text, language):
     """(tokens, extra tokens) of a text: its own normalised words in order, and the joined forms
     of hyphenated words and the parts of compounds."""
-    stop_words = STOP_WORDS.get(language, frozenset())
     inline, extra = [], []
     for match in WORD_RE.finditer(text or ""):
-        forms = split_word(match.group())
-        parts = forms[:-1] if len(forms) > 1 else forms
-        own = [stem(part, language) for part in parts if part not in stop_words]
+        own, more = _word_tokens(match.group(), language)
         inline.extend(own)
-        more = [stem(forms[-1], language)] if len(forms) > 1 else []
-        for form in forms:
-            more.extend(stem(piece, language) for piece in decompound(form, language))
-        extra.extend(token for token in dict.fromkeys(more) if token not in own)
+        extra.extend(more)
     return inline, extra
 
 

@@ -61,6 +61,7 @@ LONG_WORD = 8
 #: How many close words are checked against public content before giving up on a word.
 CORRECTION_CANDIDATES = 5
 TABLE = SearchEntry._meta.db_table
+VERSION_TABLE = IndexVersion._meta.db_table
 
 
 # --- bitmaps -------------------------------------------------------------------------------------
@@ -142,6 +143,11 @@ class Snapshot:
         for slug, name, code in Theme.objects.values_list("slug", "name", "locale__language_code"):
             if code == language or slug not in self.themes:
                 self.themes[slug] = name
+        self.tags = dict(
+            Tag.objects.filter(slug__in=list(self.bits["tag"])).values_list("slug", "name")
+        )
+        # Editors' synonyms raise the index version when they change (wagtail_hooks.py).
+        self.synonyms = synonyms_for(language)
         self._denied = OrderedDict()
         self._lock = threading.Lock()
 
@@ -178,10 +184,9 @@ _snapshots_lock = threading.Lock()
 
 
 def snapshot(language):
-    version = (
-        IndexVersion.objects.filter(language=language).values_list("version", flat=True).first()
-        or 0
-    )
+    """The language's current snapshot: one small indexed read, a rebuild when it changed."""
+    rows = _fetch(f"SELECT version FROM {VERSION_TABLE} WHERE language = %s", [language])
+    version = rows[0][0] if rows else 0
     current = _snapshots.get(language)
     if current is not None and current.version == version:
         return current
@@ -291,7 +296,7 @@ class DatabaseEngine:
 
     def search(self, query):
         snap = snapshot(query.language)
-        synonyms = synonyms_for(query.language) if query.has_text else {}
+        synonyms = snap.synonyms if query.has_text else {}
         analysed = analysis.analyse_query(query.text, query.language, synonyms=synonyms)
         visible = snap.all_bits & ~snap.denied_bits(denied_paths(query.user))
         kinds, audiences = kind_labels(), audience_labels()
@@ -489,9 +494,7 @@ class DatabaseEngine:
                 counts = dict(top[:TAG_FACET_SIZE])
                 for value in selected:
                     counts.setdefault(value, (base & snap.bits[name].get(value, 0)).bit_count())
-                labels["tag"] = dict(
-                    Tag.objects.filter(slug__in=list(counts)).values_list("slug", "name")
-                )
+                labels["tag"] = snap.tags
             for value in selected:
                 counts.setdefault(value, 0)
             values = [
@@ -520,7 +523,7 @@ class DatabaseEngine:
             elif name == "theme":
                 values = [v for v in values if v in snap.themes]
             elif name == "tag":
-                values = list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
+                values = [v for v in values if v in snap.tags]
             if values:
                 valid[name] = set(values)
         return valid
@@ -529,20 +532,14 @@ class DatabaseEngine:
     def _hits(entry_ids, analysed, language, kinds, audiences, recovered):
         if not entry_ids:
             return []
+        placeholders = ", ".join(["%s"] * len(entry_ids))
         rows = {
             row[0]: row
-            for row in SearchEntry.objects.filter(id__in=entry_ids).values_list(
-                "id",
-                "page_id",
-                "title",
-                "body",
-                "kind",
-                "audience",
-                "publication_date",
-                "anchor",
-                "title_tokens",
-                "keyword_tokens",
-                "body_tokens",
+            for row in _fetch(
+                "SELECT id, page_id, title, body, kind, audience, publication_date, anchor, "
+                f"title_tokens, keyword_tokens, body_tokens FROM {TABLE} "
+                f"WHERE id IN ({placeholders})",
+                list(entry_ids),
             )
         }
         pages = pages_for_hits([row[1] for row in rows.values()])

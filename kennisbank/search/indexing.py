@@ -13,7 +13,6 @@ transaction, so that search processes reload their facet bitmaps.
 """
 
 import re
-import secrets
 from collections import Counter
 
 from django.db import connection, transaction
@@ -228,14 +227,8 @@ def _delete_fulltext(entry_ids):
 
 
 def bump_version(language):
-    """Tell every search process that this language's index changed (same transaction).
-
-    A fresh random value rather than a counter: after a rolled-back transaction or a restored
-    backup a counter could come back to a value a process has already seen with other entries.
-    """
-    version = secrets.randbits(62)
-    if not IndexVersion.objects.filter(language=language).update(version=version):
-        IndexVersion.objects.get_or_create(language=language, defaults={"version": version})
+    """Tell every search process that this language's index changed (same transaction)."""
+    IndexVersion.bump(language)
 
 
 def _adjust_vocabulary(language, added, removed):

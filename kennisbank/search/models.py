@@ -7,6 +7,8 @@ structure lives beside it: an FTS5 table on SQLite, a ``tsvector`` column with a
 PostgreSQL (both created by migration 0002 for the matching database only).
 """
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +64,18 @@ class IndexVersion(models.Model):
     def __str__(self):
         return f"{self.language}: {self.version}"
 
+    @classmethod
+    def bump(cls, language):
+        """Tell every search process that this language's index changed (same transaction).
+
+        A fresh random value rather than a counter: after a rolled-back transaction or a
+        restored backup a counter could come back to a value a process has already seen with
+        other entries.
+        """
+        version = secrets.randbits(62)
+        if not cls.objects.filter(language=language).update(version=version):
+            cls.objects.get_or_create(language=language, defaults={"version": version})
+
 
 class SearchTerm(models.Model):
     """The vocabulary of indexed words with their document frequency, for "did you mean"."""
@@ -109,6 +123,16 @@ class Synonym(index.Indexed, models.Model):
 
     def __str__(self):
         return self.terms
+
+    def save(self, *args, **kwargs):
+        # The database engine keeps the synonyms with its facet bitmaps: tell it to reload.
+        super().save(*args, **kwargs)
+        IndexVersion.bump(self.language)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        IndexVersion.bump(self.language)
+        return result
 
     @property
     def term_list(self):

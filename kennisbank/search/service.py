@@ -14,17 +14,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
-from home.privacy import visible_pages
+from home.privacy import denied_paths, is_denied
 from kennisbank.models import Audience, Kind
 
 from . import analysis
@@ -249,6 +249,16 @@ def promotions(query):
     Read directly rather than with ``Query.get``, which creates a row for every new text.
     """
     text = normalise_query_string(query.text)
+    # Most searches have no picks: one plain indexed query says so before any ORM work.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {SearchPromotion._meta.db_table} pick "
+            f"JOIN {Query._meta.db_table} query ON query.id = pick.query_id "
+            "WHERE query.query_string = %s LIMIT 1",
+            [text],
+        )
+        if cursor.fetchone() is None:
+            return []
     picks = list(
         SearchPromotion.objects.filter(query__query_string=text)
         .select_related("page", "page__locale")
@@ -256,16 +266,14 @@ def promotions(query):
     )
     if not picks:
         return []
-    page_ids = [pick.page_id for pick in picks if pick.page_id]
-    visible = set(
-        visible_pages(Page.objects.filter(pk__in=page_ids), query.user).values_list("pk", flat=True)
-    )
+    denied = denied_paths(query.user)
     root_paths = Site.get_site_root_paths()
     shown = []
     for pick in picks:
         if pick.page_id:
             page = pick.page
-            if page.pk not in visible or page.locale.language_code != query.language:
+            hidden = not page.live or is_denied(page.path, denied)
+            if hidden or page.locale.language_code != query.language:
                 continue
             page._wagtail_cached_site_root_paths = root_paths
             shown.append(

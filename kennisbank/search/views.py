@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from home.models import FormPage, SiteSettings
-from home.privacy import visible_pages
-from kennisbank.models import GlossaryPage, theme_counts
+from home.privacy import denied_paths, is_denied
+from kennisbank.models import GlossaryPage
 
 from . import service
 
@@ -91,21 +91,37 @@ def results_context(request, index_page, results):
     }
 
 
-def empty_page_context(request, index_page):
-    """Ways on when nothing was found: themes with items, the glossary and how to ask."""
+def empty_page_context(request, index_page, language):
+    """Ways on when nothing was found: the themes with items (counted by the search engine, as
+    the facets are), the glossary and how to ask."""
     if index_page is None:
         return {}
-    visible_items = index_page.items(request.user)
-    themes = [theme for theme in theme_counts(index_page.locale, visible_items) if theme.item_count]
-    glossary = visible_pages(
-        GlossaryPage.objects.child_of(index_page).filter(locale_id=index_page.locale_id),
-        request.user,
-    ).first()
-    contact = visible_pages(
-        FormPage.objects.filter(locale_id=index_page.locale_id), request.user
-    ).first()
+    everything = service.search(
+        service.SearchQuery(language=language, user=request.user, per_page=1, suggest=False)
+    )
+    denied = denied_paths(request.user)
+    # The first page of each kind the reader may see; a per-path check, not a query that
+    # excludes every restricted section.
+    glossary = next(
+        (
+            page
+            for page in GlossaryPage.objects.child_of(index_page).live().order_by("path")
+            if not is_denied(page.path, denied)
+        ),
+        None,
+    )
+    contact = next(
+        (
+            page
+            for page in FormPage.objects.live()
+            .filter(locale_id=index_page.locale_id)
+            .order_by("path")[:20]
+            if not is_denied(page.path, denied)
+        ),
+        None,
+    )
     return {
-        "empty_themes": themes,
+        "empty_themes": sorted(everything.facets.get("theme", []), key=lambda f: f.label.lower()),
         "glossary_url": glossary.get_url(request) if glossary else "",
         "contact_url": contact.get_url(request) if contact else "",
         "site_settings": SiteSettings.load(request_or_site=request),
@@ -132,5 +148,5 @@ def results_response(request, index_page):
     results = run_search(request, _language(index_page), per_page=per_page)
     context = results_context(request, index_page, results)
     if not results.total:
-        context.update(empty_page_context(request, index_page))
+        context.update(empty_page_context(request, index_page, _language(index_page)))
     return TemplateResponse(request, TEMPLATE, context)

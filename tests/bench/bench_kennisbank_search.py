@@ -1,19 +1,77 @@
-"""Kennisbank search with 5,000 items: search-with-facets latency and the results page's queries.
+"""Kennisbank search at 5,000 and 50,000 items: search-with-facets latency in-process, its
+growth, the cost of a corrected and of a some-of-the-words search, the results page's queries,
+and the uncached search over HTTP at 5,000 items (16 clients) beside the static-file rate of the
+same server.
 
 Run by ``make bench`` (``python -m tests.bench.run``), which gives this module a fresh migrated
 database: SQLite by default, PostgreSQL with ``--database postgres://...`` (figures are labelled
 with the database). The corpus is synthetic: Dutch domain words with inflections, hyphenated
 compounds and accents, spread over the four item types, 14 themes, 60 tags, 12 years and the
-four audiences; about 5% of the items sit under a login restriction.
+four audiences; about 5% of the items sit under a login restriction (one restriction each).
+``BENCH_SEARCH_LARGE=0`` skips the 50,000-item part.
 """
 
 import datetime
+import os
 import random
+import shutil
 import statistics
+import tempfile
 import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from taggit.models import Tag
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+
+from home.models import HomePage, Theme
+from kennisbank.models import ITEM_MODELS, KennisbankIndexPage, KennisbankItemTag
+from kennisbank.models import KennisbankItemPage as Item
+from kennisbank.search import indexing, service, views
+from tests.bench.bench_http import collect_static, ensure_wrk, free_port, start_gunicorn
+from tests.bench.bench_load_extra import rotating_script, run_wrk
 
 ITEMS = 5000
+VOCABULARY_SEED = 4000
+LARGE_ITEMS = 50_000
 REPEATS = 3
+HTTP_CLIENTS = 16
+SEARCH_HOST = "zoekbenchmark.localhost"
+HTTP_SEARCHES = [
+    "q=binnenbuurt",
+    "q=koffieochtend",
+    "q=vrijwilligers+flyer",
+    "q=stadsdorp+starten",
+    "q=eenzaamheid",
+    "q=subsidie+gemeente",
+    "q=buurthuis",
+    "q=naoberschap",
+    "q=ontmoeting&sort=date",
+    "q=binnenbuurt&theme=thema-1",
+    "q=flyer&year=2020",
+    "q=verslag&type=verslag",
+    "q=zorgzame+gemeenschap&audience=professionals",
+    "q=kartrekker&page=2",
+    "q=leesclub",
+    "q=wandelgroep",
+]
+#: (normal, corrected) and (normal, some of the words) pairs: the recovery's cost.
+RECOVERY_PAIRS = [
+    ("binnenbuurt", "binnenbuut", "corrected"),
+    ("vrijwilliger", "vrijwiliger", "corrected"),
+    ("koffieochtend", "kofieochtend", "corrected"),
+    ("flyer leden", "flyer leden qqxzzq", "some words"),
+    ("subsidie gemeente", "subsidie gemeente qqxzzq", "some words"),
+    ("wandelgroep", "wandelgroep qqxzzq", "some words"),
+]
 
 WORDS = str.split(
     """
@@ -108,42 +166,39 @@ def vocabulary(rng):
     return words, weights
 
 
-def build_corpus(rng):
-    """5,000 live items under one index, inserted in bulk (treebeard paths computed here)."""
-    import uuid
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from taggit.models import Tag
-    from wagtail.models import Locale, Page, PageViewRestriction, Site
-
-    from home.models import HomePage, Theme
-    from kennisbank.models import ITEM_MODELS, KennisbankIndexPage, KennisbankItemTag
-    from kennisbank.models import KennisbankItemPage as Item
-
+def build_corpus(rng, items=ITEMS, index=None, start=0):
+    """``items`` live items under one index, inserted in bulk (treebeard paths computed here);
+    with ``index`` given, they are added after its first ``start`` children."""
     dutch, _ = Locale.objects.get_or_create(language_code="nl")
     Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Bench", slug="bench-home", locale=dutch))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "testserver", "port": 80, "root_page": home, "site_name": "Bench"},
-    )
-    index = home.add_child(instance=KennisbankIndexPage(title="Kennisbank", slug="kennisbank"))
-    themes = [
-        Theme.objects.create(name=f"Thema {number}", slug=f"thema-{number}", locale=dutch)
-        for number in range(14)
-    ]
-    tags = [Tag.objects.create(name=name, slug=name) for name in TAGS]
-    words, weights = vocabulary(rng)
+    if index is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Bench", slug="bench-home", locale=dutch))
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={
+                "hostname": "testserver",
+                "port": 80,
+                "root_page": home,
+                "site_name": "Bench",
+            },
+        )
+        index = home.add_child(instance=KennisbankIndexPage(title="Kennisbank", slug="kennisbank"))
+        for number in range(14):
+            Theme.objects.create(name=f"Thema {number}", slug=f"thema-{number}", locale=dutch)
+        for name in TAGS:
+            Tag.objects.create(name=name, slug=name)
+    themes = list(Theme.objects.filter(slug__startswith="thema-").order_by("pk"))
+    tags = list(Tag.objects.filter(slug__in=TAGS).order_by("pk"))
+    # The same made-up vocabulary however often the corpus grows.
+    words, weights = vocabulary(random.Random(VOCABULARY_SEED))
     kinds = list(ITEM_MODELS)
     audiences = ["initiatiefnemers", "coordinatoren", "professionals", "iedereen"]
     content_types = {kind: ContentType.objects.get_for_model(ITEM_MODELS[kind]) for kind in kinds}
     now = timezone.now()
 
     base_rows, specific = [], []
-    for number in range(ITEMS):
+    for number in range(start, start + items):
         kind = kinds[number % len(kinds)]
         title_words = rng.choices(WORDS, k=rng.randint(1, 2)) + rng.choices(
             words, weights, k=rng.randint(1, 3)
@@ -182,7 +237,7 @@ def build_corpus(rng):
             )
         )
     created = Page.objects.bulk_create(base_rows, batch_size=500)
-    Page.objects.filter(pk=index.pk).update(numchild=ITEMS)
+    Page.objects.filter(pk=index.pk).update(numchild=start + items)
     # Django cannot bulk_create multi-table children; insert each table's own columns instead.
     for base, page in zip(created, specific, strict=True):
         page.pk = page.page_ptr_id = page.kennisbankitempage_ptr_id = base.pk
@@ -209,33 +264,7 @@ def build_corpus(rng):
     return index
 
 
-def run(report):
-    from django.contrib.auth.models import AnonymousUser
-    from django.db import connection
-    from django.test import RequestFactory
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import translation
-
-    from kennisbank.search import indexing, service, views
-
-    rng = random.Random(20251121)
-    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-
-    started = time.perf_counter()
-    index = build_corpus(rng)
-    report(f"create {ITEMS} items ({vendor})", time.perf_counter() - started, "s")
-
-    started = time.perf_counter()
-    pages = (
-        indexing.item_model()
-        .objects.live()
-        .specific()
-        .select_related("locale")
-        .prefetch_related("themes", "tags")
-    )
-    indexed = indexing.rebuild(pages)
-    report(f"index {indexed} items ({vendor})", time.perf_counter() - started, "s")
-
+def search_queries(rng):
     themes = [f"thema-{number}" for number in range(14)]
     queries = []
     for number, text in enumerate(QUERIES):
@@ -251,31 +280,65 @@ def run(report):
                 text=text, filters=filters, sort=sort, language="nl", user=AnonymousUser()
             )
         )
+    return queries
 
-    for query in queries:  # warm caches (stemmer, statement caches)
+
+def timed(queries, repeats=REPEATS):
+    """Milliseconds of each search (after one warm-up round) and the result counts."""
+    for query in queries:  # warm caches (stemmer, statement caches, the facet bitmaps)
         service.search(query)
-    timings = []
-    totals = []
-    for _ in range(REPEATS):
+    timings, totals = [], []
+    for _ in range(repeats):
         for query in queries:
             started = time.perf_counter()
             results = service.search(query)
             timings.append((time.perf_counter() - started) * 1000)
             totals.append(results.total)
-    report(
-        f"search with facets, median ({vendor}, {ITEMS} items)",
-        statistics.median(timings),
-        "ms",
-        "< 150",
-    )
-    report(
-        f"search with facets, p95 ({vendor}, {ITEMS} items)",
-        percentile(timings, 0.95),
-        "ms",
-        "< 300",
-    )
-    report(f"search results per query, median ({vendor})", statistics.median(totals), "hits")
+    return timings, totals
 
+
+def reindex(report, label):
+    started = time.perf_counter()
+    indexed = indexing.rebuild(indexing.live_items())
+    report(f"index {indexed} items ({label})", time.perf_counter() - started, "s")
+
+
+def measure_in_process(report, vendor, items, queries, targets):
+    timings, totals = timed(queries)
+    median, p95 = statistics.median(timings), percentile(timings, 0.95)
+    report(f"search with facets, median ({vendor}, {items} items)", median, "ms", targets[0])
+    report(f"search with facets, p95 ({vendor}, {items} items)", p95, "ms", targets[1])
+    report(
+        f"search results per query, median ({vendor}, {items} items)",
+        statistics.median(totals),
+        "hits",
+    )
+    return median, p95
+
+
+def measure_recovery(report, vendor, items):
+    """A corrected or some-words search against the normal search it recovers to."""
+    for kind in ("corrected", "some words"):
+        pairs = [pair for pair in RECOVERY_PAIRS if pair[2] == kind]
+        normal = [
+            service.SearchQuery(text=n, language="nl", user=AnonymousUser()) for n, _, _ in pairs
+        ]
+        recovered = [
+            service.SearchQuery(text=r, language="nl", user=AnonymousUser()) for _, r, _ in pairs
+        ]
+        for query in recovered:
+            results = service.search(query)
+            if kind == "corrected" and not results.corrected_text:
+                raise RuntimeError(f"{query.text!r} was not corrected")
+            if kind == "some words" and not results.partial:
+                raise RuntimeError(f"{query.text!r} found no items with some of the words")
+        base = statistics.median(timed(normal, repeats=5)[0])
+        cost = statistics.median(timed(recovered, repeats=5)[0])
+        report(f"{kind} search, median ({vendor}, {items} items)", cost, "ms")
+        report(f"{kind} search / normal search ({vendor}, {items} items)", cost / base, "x", "<= 2")
+
+
+def measure_page_queries(report, vendor, index):
     factory = RequestFactory()
     counts = {}
     render_times = []
@@ -305,3 +368,84 @@ def run(report):
         statistics.median(render_times),
         "ms",
     )
+
+
+def measure_http(report, vendor, index):
+    """Uncached search over HTTP (gunicorn, production settings, 2 workers), 16 clients, and the
+    static-file rate of the same server and run for comparison."""
+    wrk = ensure_wrk()
+    if not wrk:
+        print("   wrk is not available: HTTP search skipped")
+        return
+    bench_home = index.get_parent()
+    Site.objects.get_or_create(
+        hostname=SEARCH_HOST,
+        port=80,
+        defaults={"root_page": bench_home, "site_name": "Zoekbenchmark"},
+    )
+    connection.close()  # gunicorn's workers open their own connections
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    collect_static(static_root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    script = rotating_script(
+        [f"{index.url}?{query}" for query in HTTP_SEARCHES], {"Host": SEARCH_HOST}
+    )
+    server = start_gunicorn(port, static_root, page_cache=True)
+    try:
+        summary = run_wrk(
+            wrk, base, script, HTTP_CLIENTS, os.environ.get("BENCH_HTTP_DURATION", "10s")
+        )
+        static = rotating_script([settings.STATIC_URL + "css/print.css"])
+        static_summary = run_wrk(wrk, base, static, HTTP_CLIENTS, "5s")
+        Path(static).unlink(missing_ok=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        Path(script).unlink(missing_ok=True)
+        shutil.rmtree(static_root, ignore_errors=True)
+    target = ">= 150" if vendor == "SQLite" else ">= 100"
+    label = f"search over HTTP, uncached, {ITEMS} items, {HTTP_CLIENTS} clients ({vendor})"
+    report(f"{label}: requests/s", summary["rps"], "req/s", target)
+    report(f"{label}: p95", summary["p95_us"] / 1000, "ms", "< 150")
+    report(f"{label}: errors", summary["errors"], "", "== 0")
+    report(
+        f"static file, same server, {HTTP_CLIENTS} clients ({vendor})",
+        static_summary["rps"],
+        "req/s",
+    )
+    report(
+        f"search rate / static-file rate ({vendor})", summary["rps"] / static_summary["rps"], "x"
+    )
+
+
+def run(report):
+    rng = random.Random(20251121)
+    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    report("machine load average (1 min) before the run", os.getloadavg()[0], "")
+
+    started = time.perf_counter()
+    index = build_corpus(rng)
+    report(f"create {ITEMS} items ({vendor})", time.perf_counter() - started, "s")
+    reindex(report, vendor)
+    queries = search_queries(rng)
+    small = measure_in_process(report, vendor, ITEMS, queries, ("< 150", "< 300"))
+    measure_page_queries(report, vendor, index)
+    measure_http(report, vendor, index)
+
+    if os.environ.get("BENCH_SEARCH_LARGE", "1") == "0":
+        return
+    started = time.perf_counter()
+    build_corpus(rng, LARGE_ITEMS - ITEMS, index=index, start=ITEMS)
+    report(
+        f"create {LARGE_ITEMS - ITEMS} more items ({vendor})", time.perf_counter() - started, "s"
+    )
+    reindex(report, vendor)
+    large = measure_in_process(report, vendor, LARGE_ITEMS, queries, ("< 30", "< 60"))
+    report(
+        f"growth {ITEMS} -> {LARGE_ITEMS} items, median ({vendor})", large[0] / small[0], "x", "< 2"
+    )
+    report(
+        f"growth {ITEMS} -> {LARGE_ITEMS} items, p95 ({vendor})", large[1] / small[1], "x", "< 2"
+    )
+    measure_recovery(report, vendor, LARGE_ITEMS)

@@ -128,7 +128,7 @@ def print_table(results_file, database_url):
         target = row.get("target") or ""
         met = {True: "yes", False: "NO", None: ""}[row.get("met")]
         value = row["value"]
-        shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+        shown = format_value(value)
         lines.append(
             f"| {row['module']} | {row['name']} | {shown} {row['unit']} | {target} | {met} |"
         )
@@ -137,6 +137,13 @@ def print_table(results_file, database_url):
     name = "results-postgresql" if database_url else "results"
     (RESULTS_DIR / f"{name}.md").write_text(table + "\n")
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(rows, indent=2))
+
+
+def format_value(value):
+    """One decimal for milliseconds and rates; two for ratios and scores below 10."""
+    if not isinstance(value, float):
+        return str(value)
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
 def target_met(value, target):
@@ -171,7 +178,7 @@ def run_module(module_name, results_path):
         }
         with open(results_path, "a") as results:
             results.write(json.dumps(row) + "\n")
-        shown = f"{value:.1f}" if isinstance(value, float) else value
+        shown = format_value(value)
         print(f"   {name}: {shown} {unit}" + (f"   (target {target})" if target else ""))
 
     module.run(report)
