@@ -8,6 +8,10 @@ from playwright.sync_api import expect
 
 from django.core.management import call_command
 
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from kennisbank.models import KennisbankItemPage
+
 
 @pytest.fixture
 def demo(transactional_db):
@@ -17,7 +21,7 @@ def demo(transactional_db):
     return KennisbankIndexPage.objects.get(locale__language_code="nl")
 
 
-def test_search_filter_sort_suggest_and_open_a_result(demo, live_server, page, assert_accessible):
+def test_search_filter_sort_correct_and_open_a_result(demo, live_server, page, assert_accessible):
     page.goto(live_server.url + demo.url)
     # The index page's own search box (the header has a site-wide one too).
     page.get_by_label("Zoek in verslagen, stappenplannen, publicaties en artikelen").fill(
@@ -58,19 +62,27 @@ def test_search_filter_sort_suggest_and_open_a_result(demo, live_server, page, a
     )
     assert dates == sorted(dates, reverse=True)
 
-    # A misspelling: nothing found, a helpful page, and "Bedoelde u" leads to results.
+    # A misspelling is searched corrected, and the page says so with a way back to the original.
     search_box = page.get_by_label("Zoek in de kennisbank", exact=True)
     expect(search_box).to_have_value("binnenbuurten")
     search_box.fill("stadsdrop")
     page.locator(".kb-search__box").get_by_role("button", name="Zoeken").click()
+    expect(page.locator(".kb-search__corrected")).to_contain_text("Resultaten voor stadsdorp.")
+    expect(results.first).to_be_visible()
+    assert_accessible(page, "corrected results page")
+    page.locator(".kb-search__corrected").get_by_role("link", name="stadsdrop").click()
+    expect(page).to_have_url(re.compile(r"exact=1"))
     expect(page.get_by_role("status")).to_have_text("Geen resultaten gevonden.")
     expect(page.locator(".kb-search__empty")).to_contain_text("Niets gevonden?")
+    expect(page.locator(".kb-search__themes a").first).to_be_visible()
     assert_accessible(page, "no-results page")
-    suggestion = page.locator(".kb-search__suggestion a")
-    expect(suggestion).to_have_text("stadsdorp")
-    suggestion.click()
-    expect(search_box).to_have_value("stadsdorp")
-    expect(results.first).to_be_visible()
+
+    # All words together find nothing: the items with most of them, labelled.
+    search_box.fill("binnenbuurt paddenstoelenpluk")
+    page.locator(".kb-search__box").get_by_role("button", name="Zoeken").click()
+    expect(page.locator(".kb-search__partial")).to_contain_text("1 van de 2 woorden")
+    expect(page.locator(".kb-result__missing").first).to_contain_text("paddenstoelenpluk")
+    assert_accessible(page, "some-words results page")
 
     # Search as you type (progressive enhancement): results follow the box without submitting.
     search_box.fill("flyer")
@@ -83,3 +95,22 @@ def test_search_filter_sort_suggest_and_open_a_result(demo, live_server, page, a
     title = first_link.inner_text()
     first_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_editors_pick_above_the_results_on_a_phone(demo, live_server, page, assert_accessible):
+    guide = KennisbankItemPage.objects.get(slug="een-stadsdorp-starten", locale=demo.locale)
+    pick_query, _ = Query.objects.get_or_create(query_string="beginnen met een stadsdorp")
+    SearchPromotion.objects.get_or_create(
+        query=pick_query, page=guide, defaults={"description": "Het stappenplan, stap voor stap."}
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + demo.url + "?q=Beginnen+met+een+stadsdorp")
+    picks = page.locator(".kb-promotions")
+    expect(picks).to_contain_text("Aanbevolen door de redactie")
+    expect(picks.get_by_role("link", name=guide.title)).to_be_visible()
+    # Above the results, and nothing wider than the phone.
+    assert picks.bounding_box()["y"] < page.locator(".kb-result").first.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page, "results page with an editors' pick, 390 px")
+    picks.get_by_role("link", name=guide.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(guide.title)
