@@ -100,9 +100,12 @@ def add_noise(index, rng):
     Page.objects.filter(pk=index.pk).update(numchild=start + NOISE_ITEMS)
     for base, page in zip(created, specific, strict=True):
         page.pk = page.page_ptr_id = page.kennisbankitempage_ptr_id = base.pk
-    Item.objects._insert(specific, fields=Item._meta.local_concrete_fields)
     model = ITEM_MODELS["artikel"]
-    model.objects._insert(specific, fields=model._meta.local_concrete_fields)
+    for batch in range(0, len(specific), 500):  # SQLite limits the variables per statement
+        Item.objects._insert(specific[batch : batch + 500], fields=Item._meta.local_concrete_fields)
+        model.objects._insert(
+            specific[batch : batch + 500], fields=model._meta.local_concrete_fields
+        )
 
 
 def hit_key(hit):

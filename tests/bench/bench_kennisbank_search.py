@@ -241,10 +241,14 @@ def build_corpus(rng, items=ITEMS, index=None, start=0):
     # Django cannot bulk_create multi-table children; insert each table's own columns instead.
     for base, page in zip(created, specific, strict=True):
         page.pk = page.page_ptr_id = page.kennisbankitempage_ptr_id = base.pk
-    Item.objects._insert(specific, fields=Item._meta.local_concrete_fields)
-    for kind, model in ITEM_MODELS.items():
-        rows = [page for page in specific if page.kind == kind]
-        model.objects._insert(rows, fields=model._meta.local_concrete_fields)
+    # In batches: SQLite takes a limited number of variables per statement.
+    for batch in range(0, len(specific), 500):
+        chunk = specific[batch : batch + 500]
+        Item.objects._insert(chunk, fields=Item._meta.local_concrete_fields)
+        for kind, model in ITEM_MODELS.items():
+            rows = [page for page in chunk if page.kind == kind]
+            if rows:
+                model.objects._insert(rows, fields=model._meta.local_concrete_fields)
 
     theme_links, tag_links = [], []
     for page in specific:
@@ -259,7 +263,8 @@ def build_corpus(rng, items=ITEMS, index=None, start=0):
         [
             PageViewRestriction(page_id=page.pk, restriction_type=PageViewRestriction.LOGIN)
             for page in specific[::20]
-        ]
+        ],
+        batch_size=500,
     )
     return index
 
