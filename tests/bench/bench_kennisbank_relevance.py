@@ -60,7 +60,33 @@ def load_items(index):
 
 def add_noise(index, rng):
     """Generated items under the index, inserted in bulk and indexed by the rebuild."""
-    syllables = "ba be bo bu da de di do ge go ka ke ko la le lo ma me mo na ne no pa pe ra".split()
+    syllables = [
+        "ba",
+        "be",
+        "bo",
+        "bu",
+        "da",
+        "de",
+        "di",
+        "do",
+        "ge",
+        "go",
+        "ka",
+        "ke",
+        "ko",
+        "la",
+        "le",
+        "lo",
+        "ma",
+        "me",
+        "mo",
+        "na",
+        "ne",
+        "no",
+        "pa",
+        "pe",
+        "ra",
+    ]
     made_up = sorted(
         {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(3000)}
     )
