@@ -48,6 +48,16 @@ IGNORED_MODELS = {
     "wagtailusers.userprofile",
     "kennisbank_search.searchlog",
     "kennisbank_search.dailysearchcount",
+    # Logins: a wrong password must not empty every visitor's cached pages.
+    "members_area.logincode",
+    "accounts.requestcounter",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "otp_static.statictoken",
 }
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "X-Robots-Tag")
 

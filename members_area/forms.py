@@ -2,26 +2,24 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit
-from .models import LANGUAGE_CHOICES, LoginCode, Member
+from accounts.forms import LockoutMessageMixin
+from accounts.lockout import is_locked_out, locked_message
 
-LOCKED_MESSAGE = _(
-    "Er is te vaak een verkeerde poging gedaan. Voor uw veiligheid kunt u het over "
-    "15 minuten opnieuw proberen. Lukt het niet? Vraag dan een nieuw wachtwoord aan."
-)
+from .models import LANGUAGE_CHOICES, Member
+
 INVALID_LOGIN_MESSAGE = _(
     "Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters in het wachtwoord."
 )
 
 
-class EmailLoginForm(AuthenticationForm):
-    """Django's login form, asking for an e-mail address and counting failures."""
+class EmailLoginForm(LockoutMessageMixin, AuthenticationForm):
+    """Django's login form, asking for an e-mail address; failures count in accounts.lockout."""
 
     username = forms.EmailField(
         label=_("E-mailadres"),
@@ -44,24 +42,6 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": INVALID_LOGIN_MESSAGE,
         "inactive": INVALID_LOGIN_MESSAGE,
     }
-
-    def clean(self):
-        address = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if address is None or password is None:
-            return self.cleaned_data
-        keys = ratelimit.keys_for("login", self.request, address)
-        if ratelimit.is_locked(keys):
-            raise ValidationError(LOCKED_MESSAGE, code="locked")
-        self.user_cache = authenticate(self.request, username=address, password=password)
-        if self.user_cache is None:
-            ratelimit.register_failure(keys)
-            if ratelimit.is_locked(keys):
-                raise ValidationError(LOCKED_MESSAGE, code="locked")
-            raise self.get_invalid_login_error()
-        self.confirm_login_allowed(self.user_cache)
-        ratelimit.reset(keys)
-        return self.cleaned_data
 
 
 class EmailPasswordResetForm(PasswordResetForm):
@@ -106,19 +86,13 @@ class CodeLoginForm(forms.Form):
         code = (self.cleaned_data.get("code") or "").strip()
         if not code:
             return self.cleaned_data
-        keys = ratelimit.keys_for("code", self.request, self.email)
-        if ratelimit.is_locked(keys):
-            raise ValidationError(LOCKED_MESSAGE, code="locked")
-        users = list(
-            get_user_model()._default_manager.filter(email__iexact=self.email, is_active=True)[:2]
-        )
-        if len(users) == 1 and LoginCode.verify(users[0], code):
-            self.user_cache = users[0]
-            ratelimit.reset(keys)
+        # Through authenticate(), so that wrong codes count in the same lockouts as passwords
+        # (members_area.backends.LoginCodeBackend; accounts.lockout keeps them apart per kind).
+        self.user_cache = authenticate(self.request, email=self.email, login_code=code)
+        if self.user_cache is not None:
             return self.cleaned_data
-        ratelimit.register_failure(keys)
-        if ratelimit.is_locked(keys):
-            raise ValidationError(LOCKED_MESSAGE, code="locked")
+        if is_locked_out(self.request):
+            raise ValidationError(locked_message(), code="locked")
         raise ValidationError(
             _(
                 "Deze code klopt niet of is verlopen. Een code werkt 15 minuten en maar één "

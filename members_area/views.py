@@ -18,13 +18,14 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import ratelimit
+from accounts import throttle
+
 from .forms import (
-    LOCKED_MESSAGE,
     CodeLoginForm,
     CodeRequestForm,
     EmailLoginForm,
@@ -37,7 +38,10 @@ from .services import get_members_area_page
 
 REMEMBER_ME_AGE = timedelta(days=30)
 CODE_SESSION_KEY = "members_area_code_email"
-CODE_REQUEST_LIMIT = 3
+# E-mails on request, per typed address and per client address in 15 minutes (accounts.throttle).
+CODE_REQUESTS_PER_ACCOUNT = 3
+RESETS_PER_ACCOUNT = 6
+MAIL_REQUESTS_PER_ADDRESS = 20
 
 
 def members_home_url(request):
@@ -104,11 +108,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
-        keys = ratelimit.keys_for("reset", self.request, form.cleaned_data["email"])
-        if ratelimit.is_locked(keys):
+        allowed = throttle.allow(
+            self.request,
+            "password-reset",
+            account=form.cleaned_data["email"],
+            per_account=RESETS_PER_ACCOUNT,
+            per_address=MAIL_REQUESTS_PER_ADDRESS,
+        )
+        if not allowed:
             # Same page as always: whether mail goes out is never visible.
             return HttpResponseRedirect(self.get_success_url())
-        ratelimit.register_failure([(key, CODE_REQUEST_LIMIT * 2) for key, _limit in keys])
         return super().form_valid(form)
 
 
@@ -132,14 +141,16 @@ def code_request(request):
     form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip()
-        keys = [
-            (key, CODE_REQUEST_LIMIT if ":account:" in key else limit)
-            for key, limit in ratelimit.keys_for("code-request", request, email)
-        ]
-        if ratelimit.is_locked(keys):
-            form.add_error(None, LOCKED_MESSAGE)
+        allowed = throttle.allow(
+            request,
+            "code-request",
+            account=email,
+            per_account=CODE_REQUESTS_PER_ACCOUNT,
+            per_address=MAIL_REQUESTS_PER_ADDRESS,
+        )
+        if not allowed:
+            form.add_error(None, CODE_REQUESTS_MESSAGE)
         else:
-            ratelimit.register_failure(keys)
             users = list(
                 get_user_model()._default_manager.filter(email__iexact=email, is_active=True)[:2]
             )
@@ -154,6 +165,12 @@ def code_request(request):
         "members_area/auth/code_request.html",
         {"form": form, "next": _safe_next(request, "")},
     )
+
+
+CODE_REQUESTS_MESSAGE = gettext_lazy(
+    "Er zijn in korte tijd al een paar codes aangevraagd. Kijk in uw e-mail (ook bij "
+    "ongewenste e-mail) of probeer het over 15 minuten opnieuw."
+)
 
 
 def _send_code(request, user):

@@ -4,6 +4,7 @@ See https://docs.wagtail.org/en/stable/reference/settings.html
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "accounts",
     "home",
     "kennisbank",
     "kennisbank.search",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lockout into the 429 answer (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -195,9 +200,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login while the account or the address is locked (accounts.lockout).
+    "axes.backends.AxesStandaloneBackend",
     "members_area.backends.EmailBackend",  # members log in with their e-mail address
+    "members_area.backends.LoginCodeBackend",  # ... or with a code sent by e-mail
     "django.contrib.auth.backends.ModelBackend",  # the Wagtail admin keeps usernames
 ]
+
+# Reverse proxies in front of the app (compose.yaml: Caddy = 1). The client address is the
+# TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For; 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login lockouts (django-axes, accounts/lockout.py): 5 failures per account or 20 per client
+# address lock password logins (or code logins) for 15 minutes after the last try; counted in
+# the database. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_HANDLER = "accounts.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempt_key"
+AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A success does not wipe the address's count (one known password must not reset a spray).
+AXES_RESET_ON_SUCCESS = False
+# No log of every successful login (personal data we do not need); failures expire with the lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "otp_token"]
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # Sessions: 30 days for "Ingelogd blijven"; otherwise the login view ends them at browser close.
 SESSION_COOKIE_AGE = 30 * 24 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

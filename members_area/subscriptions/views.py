@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods
 
 from wagtail.models import Locale
 
+from accounts import throttle
 from events import ical
 from events.listings import events_queryset
-from members_area import ratelimit
 
 from . import services
 from .composition import _with_exceptions
@@ -33,6 +33,8 @@ from .forms import NewsletterPreferenceForm, SignupForm
 from .models import CalendarFeedToken, Subscriber
 from .tokens import read_confirmation_token, read_unsubscribe_token
 from .urls_util import absolute_reverse
+
+SIGNUPS_PER_ADDRESS = 20
 
 
 def _language():
@@ -48,9 +50,10 @@ def link_invalid(request):
 def signup(request):
     form = SignupForm(request.POST if request.method == "POST" else None)
     # Each sign-up sends an e-mail: limit them per IP address so the form cannot be used to flood
-    # other people's mailboxes (members_area.ratelimit, counted in the shared cache).
-    limit_keys = [(ratelimit.ip_key("newsletter-signup", request), ratelimit.IP_LIMIT)]
-    if request.method == "POST" and ratelimit.is_locked(limit_keys):
+    # other people's mailboxes (accounts.throttle, per client address).
+    if request.method == "POST" and throttle.is_blocked(
+        request, "newsletter-signup", per_address=SIGNUPS_PER_ADDRESS
+    ):
         form.is_valid()
         form.add_error(
             None,
@@ -61,7 +64,7 @@ def signup(request):
         )
         return TemplateResponse(request, "subscriptions/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
-        ratelimit.register_failure(limit_keys)
+        throttle.allow(request, "newsletter-signup", per_address=SIGNUPS_PER_ADDRESS)
         if not form.is_spam:
             services.subscribe(
                 form.cleaned_data["email"], name=form.cleaned_data["name"], language=_language()

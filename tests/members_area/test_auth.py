@@ -75,11 +75,15 @@ def test_five_failures_lock_the_address_for_everyone_alike(client, world, email)
     for _attempt in range(4):
         login(client, email, "fout")
     response = login(client, email, "fout")
+    assert response.status_code == 429
     assert "te vaak een verkeerde poging" in response.content.decode()
-    # Even the right password is refused while locked.
+    # Even the right password is refused while locked ...
     response = login(client, email)
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "te vaak een verkeerde poging" in response.content.decode()
+    # ... and the message says what to do: wait, or use a code by e-mail.
+    assert "over 15 minuten opnieuw" in response.content.decode()
+    assert "inloggen met een code" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -175,7 +179,10 @@ def test_wrong_codes_use_up_the_code(client, world):
         client.post("/nl/login/code/invoeren/", {"code": wrong})
     response = client.post("/nl/login/code/invoeren/", {"code": code})
     assert "_auth_user_id" not in client.session
-    assert response.status_code == 200
+    # Refused twice over: the code is used up, and code logins for the address are locked.
+    assert LoginCode.objects.get().attempts == LoginCode.MAX_ATTEMPTS
+    assert response.status_code == 429
+    assert "te vaak een verkeerde poging" in response.content.decode()
 
 
 def test_code_requests_are_limited(client, world):
@@ -184,7 +191,7 @@ def test_code_requests_are_limited(client, world):
     assert len(mail.outbox) == 3
     response = request_code(client, "anna@example.org")
     assert response.status_code == 200
-    assert "te vaak een verkeerde poging" in response.content.decode()
+    assert "al een paar codes aangevraagd" in response.content.decode()
     assert len(mail.outbox) == 3
 
 

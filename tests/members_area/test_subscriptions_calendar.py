@@ -3,6 +3,8 @@
 import icalendar
 import pytest
 
+from django.http import HttpRequest
+
 from members_area.subscriptions.models import CalendarFeedToken
 
 from .conftest import PASSWORD
@@ -18,7 +20,8 @@ def calendar_world(world):
 
 
 def login(client, user):
-    assert client.login(username=user.email, password=PASSWORD)
+    # django-axes needs the request that the login comes with.
+    assert client.login(request=HttpRequest(), username=user.email, password=PASSWORD)
 
 
 def feed_path(token):

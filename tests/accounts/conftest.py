@@ -1,0 +1,1 @@
+from tests.members_area.conftest import clear_cache, world  # noqa: F401
