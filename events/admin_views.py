@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from cms.spreadsheets import neutralise_formula
+
 from . import signup
 from .forms import OnBehalfForm
 from .listings import event_occurrences
@@ -112,9 +114,9 @@ def registration_csv(request, page_id):
         writer.writerow(
             [
                 registration.occurrence_date.isoformat(),
-                _safe_cell(registration.name),
-                _safe_cell(registration.email),
-                _safe_cell(registration.phone),
+                neutralise_formula(registration.name),
+                neutralise_formula(registration.email),
+                neutralise_formula(registration.phone),
                 registration.number_of_people,
                 registration.get_status_display(),
                 registration.get_source_display(),
@@ -122,13 +124,6 @@ def registration_csv(request, page_id):
             ]
         )
     return response
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas (CSV injection) typed into a public form."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 @editors_only

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import PageReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.spreadsheets import FormulaSafeExportMixin
+
 from .models import KennisbankItemPage
 
 DEFAULT_REVIEW_AFTER_DAYS = 365
@@ -32,7 +34,7 @@ def stale_items(today=None):
     )
 
 
-class ReviewReportView(PageReportView):
+class ReviewReportView(FormulaSafeExportMixin, PageReportView):
     page_title = _("Te herzien")
     header_icon = "calendar-alt"
     results_template_name = "kennisbank/admin/review_report_results.html"

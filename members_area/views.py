@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import throttle
+from cms.spreadsheets import neutralise_formula
 
 from .forms import (
     CodeLoginForm,
@@ -328,21 +329,15 @@ def export_members_csv(request):
     for member in members.iterator(chunk_size=500):
         writer.writerow(
             [
-                _csv_safe(member.user.first_name),
-                _csv_safe(member.user.last_name),
-                _csv_safe(member.user.email),
-                _csv_safe(member.phone),
-                _csv_safe(member.address),
-                _csv_safe(member.binnenbuurt.name if member.binnenbuurt else ""),
+                neutralise_formula(member.user.first_name),
+                neutralise_formula(member.user.last_name),
+                neutralise_formula(member.user.email),
+                neutralise_formula(member.phone),
+                neutralise_formula(member.address),
+                neutralise_formula(member.binnenbuurt.name if member.binnenbuurt else ""),
                 _("ja") if member.listed_consent else _("nee"),
                 member.language,
                 timezone.localtime(member.joined_at).strftime("%d-%m-%Y"),
             ]
         )
     return response
-
-
-def _csv_safe(value):
-    """Stop spreadsheet formula injection ("=HYPERLINK(...)" typed into a profile)."""
-    value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

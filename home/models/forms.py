@@ -104,6 +104,16 @@ class FormPage(BasePage, AbstractEmailForm):
             addresses,
         )
 
+    def get_submissions_list_view_class(self):
+        """Wagtail's list of submissions, with a CSV export that cannot carry formulas.
+
+        Imported here, as Wagtail's own method does: its admin views cannot be imported while
+        the models load. https://docs.wagtail.org/en/stable/reference/contrib/forms/customisation.html#customise-form-submissions-listing-in-wagtail-admin
+        """
+        from home.form_exports import FormulaSafeSubmissionsListView
+
+        return FormulaSafeSubmissionsListView
+
     def process_form_submission(self, form):
         submission = self.get_submission_class().objects.create(
             form_data=form.cleaned_data, page=self

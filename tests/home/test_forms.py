@@ -127,3 +127,30 @@ def test_english_landing_page(client, contact_form, english_home, locales):
     response = post(client, contact_en)
     assert response.status_code == 200
     assert FormSubmission.objects.filter(page=contact_en).count() == 1
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_submission_export_cannot_run_spreadsheet_formulas(client, contact_form, django_user_model):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    for value in FORMULAS + ["Els de Vries"]:
+        FormSubmission.objects.create(
+            page=contact_form,
+            form_data={"naam": value, "e_mailadres": "els@example.org", "bericht": value},
+        )
+    admin = django_user_model.objects.create_superuser("beheer", "beheer@example.org", "x")
+    client.force_login(admin)
+    url = reverse("wagtailforms:list_submissions", args=[contact_form.pk])
+    response = client.get(url, {"export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    for value in FORMULAS:
+        assert "'" + value in cells
+        assert value not in cells
+    assert "Els de Vries" in cells
