@@ -1,4 +1,4 @@
-"""The Wagtail admin's export of form submissions, without spreadsheet formulas (cms.spreadsheets)."""
+"""The admin's export of form submissions, without spreadsheet formulas (cms.spreadsheets)."""
 
 from wagtail.contrib.forms.views import SubmissionsListView
 
