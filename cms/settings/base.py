@@ -251,6 +251,10 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Read from the file's header before anything is decoded, on every image upload (the admin and
+# the contact persons' form): every rendition of a 144-megapixel PNG held a worker for 17-32 s.
+# 40 megapixels is more than a 24-MP camera or a phone's default photo.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 # Documents are always served through Wagtail's view, which checks collection privacy; a direct
 # media URL would bypass it. https://docs.wagtail.org/en/stable/reference/settings.html#wagtaildocs-serve-method

@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 
@@ -177,3 +178,52 @@ def test_contact_person_posts_an_event_for_the_binnenbuurt(contact, world):
     contact.force_login(world.users["member_b"])
     assert "Koffie bij Carla" not in contact.get(world.members_area.url).content.decode()
     assert contact.get(event.url).status_code == 403
+
+
+def huge_png(width=12000, height=12000):
+    """A 12000 x 12000 PNG of about 17 KB (one colour compresses to almost nothing)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_photo_with_too_many_pixels_is_refused_before_anything_is_made(contact, world):
+    from wagtail.images import get_image_model
+
+    data = huge_png()
+    assert len(data) < 200_000
+    with mock.patch("wagtail.images.models.AbstractImage.create_rendition") as rendition:
+        response = post_news(
+            contact,
+            world.page_a,
+            photo=SimpleUploadedFile("plattegrond.png", data, content_type="image/png"),
+        )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "De foto heeft te veel pixels" in content
+    assert "Verklein de foto" in content
+    rendition.assert_not_called()
+    assert not get_image_model().objects.exists()
+    assert not BinnenbuurtNewsPage.objects.filter(title="Buurtborrel was gezellig").exists()
+
+
+def test_a_photo_over_the_upload_size_is_refused_in_dutch(contact, world):
+    import os
+
+    from PIL import Image
+
+    # Noise does not compress: 2000 x 2000 x 3 bytes is over the 10 MB limit, in few pixels.
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (2000, 2000), os.urandom(2000 * 2000 * 3)).save(
+        buffer, format="PNG", compress_level=0
+    )
+    response = post_news(
+        contact,
+        world.page_a,
+        photo=SimpleUploadedFile("borrel.png", buffer.getvalue(), content_type="image/png"),
+    )
+    assert response.status_code == 200
+    assert "De foto is te groot" in response.content.decode()
