@@ -326,3 +326,69 @@ def test_many_signups_from_one_address_are_slowed_down(client):
     assert response.status_code == 429
     assert "Probeer het over een kwartier opnieuw" in response.content.decode()
     assert not Subscriber.objects.filter(email="nog-een@example.org").exists()
+
+
+def _payload(token):
+    """What anyone who sees the link can read from it (the signed part is base64 JSON)."""
+    import base64
+
+    value = token.split(":")[0]
+    compressed = value.startswith(".")
+    raw = base64.urlsafe_b64decode(value.lstrip(".") + "=" * (-len(value.lstrip(".")) % 4))
+    if compressed:
+        import zlib
+
+        raw = zlib.decompress(raw)
+    return raw.decode()
+
+
+def test_unsubscribe_links_carry_no_personal_data(make_subscribers, make_issue):
+    (subscriber,) = make_subscribers(1)
+    token = unsubscribe_token(subscriber)
+    local_part = subscriber.email.split("@")[0]
+    for text in (token, _payload(token)):
+        assert "@" not in text and local_part not in text
+    # The same in the e-mail's links and headers.
+    issue = make_issue()
+    subscriber = subscribers_for_rendering(Subscriber.objects.filter(pk=subscriber.pk)).get()
+    message = build_message(issue, subscriber, Composer(issue)).message()
+    for url in re.findall(r"http://testserver(/\S+?/afmelden/\S+?/)", message.as_string()):
+        assert local_part not in _payload(url.split("/afmelden/")[1].split("/")[0])
+
+
+def _sent_days_ago(days, make_token):
+    import time
+
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - days * 86400):
+        return make_token()
+
+
+def test_unsubscribe_links_expire_after_400_days_and_with_a_new_address(client, make_subscribers):
+    (subscriber,) = make_subscribers(1)
+    old = _sent_days_ago(399, lambda: unsubscribe_token(subscriber))
+    assert client.get(f"/nl/nieuwsbrief/afmelden/{old}/").status_code == 200
+    too_old = _sent_days_ago(401, lambda: unsubscribe_token(subscriber))
+    response = client.get(f"/nl/nieuwsbrief/afmelden/{too_old}/")
+    assert response.status_code == 400
+    assert "Deze link werkt niet" in response.content.decode()
+    assert "nieuwste nieuwsbrief" in response.content.decode()
+    token = unsubscribe_token(subscriber)
+    subscriber.email = "nieuw-adres@example.org"
+    subscriber.save()
+    assert client.get(f"/nl/nieuwsbrief/afmelden/{token}/").status_code == 400
+
+
+def test_links_of_the_old_format_work_for_90_days_only(client, make_subscribers):
+    from members_area.subscriptions.tokens import LEGACY_UNSUBSCRIBE_SALT
+
+    (subscriber,) = make_subscribers(1)
+
+    def legacy():
+        return signing.dumps(
+            {"s": subscriber.pk, "e": subscriber.email}, salt=LEGACY_UNSUBSCRIBE_SALT
+        )
+
+    recent = _sent_days_ago(89, legacy)
+    assert client.get(f"/nl/nieuwsbrief/afmelden/{recent}/").status_code == 200
+    stale = _sent_days_ago(91, legacy)
+    assert client.get(f"/nl/nieuwsbrief/afmelden/{stale}/").status_code == 400
