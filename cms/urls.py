@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminLogoutView
 from cms.health import health
+from home.private_images import private_image
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -16,6 +17,13 @@ urlpatterns = [
     path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Images in a restricted collection, after the same check as documents (home/private_images.py).
+    path("afbeeldingen/<int:image_id>/origineel/", private_image, name="private_image"),
+    path(
+        "afbeeldingen/<int:image_id>/<str:filename>",
+        private_image,
+        name="private_image_rendition",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("home.urls")),
 ]

@@ -27,6 +27,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PageViewRestriction, TranslatableMixin
 from wagtail.search import index
 
@@ -276,7 +277,7 @@ class EventPage(RoutablePageMixin, BasePage):
     )
     description = RichTextField(_("beschrijving"), blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image",
+        get_image_model_string(),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

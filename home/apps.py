@@ -9,4 +9,7 @@ class HomeConfig(AppConfig):
     def ready(self):
         from cms.page_cache import connect_signals
 
+        from . import private_images
+
         connect_signals()
+        private_images.connect_signals()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
@@ -415,7 +416,7 @@ class BinnenbuurtNewsPage(BasePage):
         help_text=_("Schrijf kort en duidelijk; één onderwerp per bericht."),
     )
     image = models.ForeignKey(
-        "wagtailimages.Image",
+        get_image_model_string(),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -250,6 +250,8 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Private images (in a restricted collection) are stored and served apart: home/models/images.py.
+WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Read from the file's header before anything is decoded, on every image upload (the admin and
 # the contact persons' form): every rendition of a 144-megapixel PNG held a worker for 17-32 s.

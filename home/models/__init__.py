@@ -8,6 +8,7 @@ from .base import BasePage, HomePage, ListingMixin, SiteSettings, SocialMetadata
 from .content import ContentPage
 from .directory import StadsdorpIndexPage, StadsdorpPage
 from .forms import FormField, FormPage, FormSubmissionToken
+from .images import SiteImage, SiteRendition
 from .navigation import FooterLink, MenuItem, NavigationSettings
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "ListingMixin",
     "MenuItem",
     "NavigationSettings",
+    "SiteImage",
+    "SiteRendition",
     "SiteSettings",
     "SocialMetadataMixin",
     "StadsdorpIndexPage",

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.coreutils import resolve_model_string
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
@@ -15,7 +16,7 @@ class SocialMetadataMixin(models.Model):
     """Open Graph data; the image falls back to the listing image."""
 
     social_image = models.ForeignKey(
-        "wagtailimages.Image",
+        get_image_model_string(),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -43,7 +44,7 @@ class ListingMixin(models.Model):
         ),
     )
     listing_image = models.ForeignKey(
-        "wagtailimages.Image",
+        get_image_model_string(),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

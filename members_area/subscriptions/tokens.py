@@ -52,7 +52,9 @@ def read_unsubscribe_token(token):
     except (KeyError, TypeError, ValueError):
         return None
     try:
-        data = signing.loads(token, salt=LEGACY_UNSUBSCRIBE_SALT, max_age=LEGACY_UNSUBSCRIBE_MAX_AGE)
+        data = signing.loads(
+            token, salt=LEGACY_UNSUBSCRIBE_SALT, max_age=LEGACY_UNSUBSCRIBE_MAX_AGE
+        )
         return Subscriber.objects.filter(pk=int(data["s"]), email=data["e"]).first()
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -19,12 +19,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from wagtail.documents.models import Document
-from wagtail.images.models import Image
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from home.models import ContentPage
 
 # dumpdata/loaddata and flush need real transactions, not the per-test rollback.
+Image = get_image_model()
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from wagtail.documents.models import Document
-from wagtail.images.models import Image
+from wagtail.images import get_image_model
 
 from cms.security import PERMISSIONS_POLICY
+
+Image = get_image_model()
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,12 @@ import re
 import pytest
 from PIL import Image as PILImage
 
-from wagtail.images.models import Image
+from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from home.factories import ContentPageFactory
+
+Image = get_image_model()
 
 pytestmark = pytest.mark.django_db
 

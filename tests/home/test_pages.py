@@ -59,7 +59,9 @@ def test_content_page_renders_every_block(client, home_page):
     from wagtail.documents.models import Document
     from wagtail.embeds.embeds import get_embed_hash
     from wagtail.embeds.models import Embed
-    from wagtail.images.models import Image
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
     from wagtail.images.tests.utils import get_test_image_file
 
     image = Image.objects.create(title="Buurt", file=get_test_image_file())

@@ -94,7 +94,9 @@ def test_open_graph_and_alternates(client, pages):
 
 
 def test_open_graph_image_is_a_rendition(client, home_page):
-    from wagtail.images.models import Image
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
     from wagtail.images.tests.utils import get_test_image_file
 
     image = Image.objects.create(title="Deelbeeld", file=get_test_image_file(size=(1400, 900)))

@@ -4,6 +4,7 @@ Roles: anonymous, member A (binnenbuurt Zonnehof), member B (Lindengracht), cont
 editor ("Redacteuren", not in a binnenbuurt) and administrator (superuser).
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -220,3 +221,100 @@ def test_admin_add_news_under_binnenbuurt(client, world, role):
             )
         )
         assert (response.status_code == 200) == (role in allowed), section.title
+
+
+@pytest.fixture
+def private_photo(world):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = get_image_model().objects.create(
+        title="Buurtborrel",
+        file=get_test_image_file(filename="zonnehof-borrel-bij-anna.png", size=(640, 480)),
+        collection=world.a.collection,
+    )
+    news = world.news_a
+    news.image = image
+    news.save_revision().publish()
+    return image
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_binnenbuurt_photo_rendition(client, world, private_photo, role):
+    rendition = private_photo.get_rendition("fill-200x150")
+    response = client_for(client, world, role).get(rendition.url)
+    check(response, role, SEES_A)
+    if role in SEES_A:
+        assert response["Content-Type"] == "image/png"
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+        assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_binnenbuurt_photo_original(client, world, private_photo, role):
+    response = client_for(client, world, role).get(
+        reverse("private_image", args=[private_photo.pk])
+    )
+    check(response, role, SEES_A)
+    if role in SEES_A:
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_binnenbuurt_photo_on_the_news_page_goes_through_the_check(
+    client, world, private_photo, role
+):
+    response = client_for(client, world, role).get(world.news_a.url)
+    check(response, role, SEES_A)
+    if role in SEES_A:
+        sources = re.findall(r'<img[^>]+src="([^"]+)"', response.content.decode())
+        photo = [source for source in sources if f"/afbeeldingen/{private_photo.pk}/" in source]
+        assert photo, sources
+        assert client.get(photo[0]).status_code == 200
+
+
+def test_binnenbuurt_photo_files_are_stored_apart_under_random_names(world, private_photo):
+    rendition = private_photo.get_rendition("fill-200x150")
+    for name in (private_photo.file.name, rendition.file.name):
+        assert name.startswith("private_images/")
+        assert "zonnehof" not in name and "borrel" not in name
+    # The web server serves /media/images/ only; these are not there.
+    assert not rendition.url.startswith("/media/")
+
+
+def test_public_photos_stay_direct(world):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = get_image_model().objects.create(
+        title="Koffieochtend", file=get_test_image_file(filename="koffie.png")
+    )
+    assert image.file.name.startswith("original_images/")
+    assert image.get_rendition("width-100").url.startswith("/media/images/koffie")
+
+
+def test_privacy_changes_of_a_collection_move_the_files(client, world, private_photo):
+    from wagtail.models import CollectionViewRestriction
+
+    old_rendition = private_photo.get_rendition("width-100")
+    CollectionViewRestriction.objects.filter(collection=world.a.collection).delete()
+    private_photo.refresh_from_db()
+    assert private_photo.file.name.startswith("original_images/")
+    assert not private_photo.renditions.filter(pk=old_rendition.pk).exists()
+    assert private_photo.get_rendition("width-100").url.startswith("/media/images/")
+    # And private again: the public renditions are deleted, new ones go through the check.
+    restriction = CollectionViewRestriction.objects.create(
+        collection=world.a.collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set([world.a.members_group, world.a.contacts_group])
+    private_photo.refresh_from_db()
+    assert private_photo.file.name.startswith("private_images/")
+    assert client.get(private_photo.get_rendition("width-100").url).status_code == 302
+
+
+def test_moving_a_photo_to_a_public_collection_makes_it_public(world, private_photo):
+    from wagtail.models import Collection
+
+    private_photo.collection = Collection.get_first_root_node()
+    private_photo.save()
+    assert private_photo.file.name.startswith("original_images/")
