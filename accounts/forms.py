@@ -5,6 +5,7 @@ https://docs.wagtail.org/en/stable/reference/settings.html#wagtailadmin-user-log
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms.auth import LoginForm
 
@@ -22,3 +23,20 @@ class LockoutMessageMixin:
 
 class AdminLoginForm(LockoutMessageMixin, LoginForm):
     pass
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[\d\s]{6,12}$",
+        error_messages={
+            "required": _("Vul de code in."),
+            "invalid": _("Vul de 6 cijfers uit de app in, of een herstelcode van 8 cijfers."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())

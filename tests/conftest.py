@@ -9,6 +9,31 @@ from wagtail.models import Locale, Page, Site
 from tests.redis_server import RedisServer, redis_binary
 
 
+def login_with_second_factor(client, user):
+    """Log ``user`` in as after both steps: password, then a code from an enrolled app.
+
+    What ``django_otp.login`` does at the end of the real code step (tests/accounts and the
+    browser tests go through the steps themselves).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, after both login steps (administrators need 2FA)."""
+    return login_with_second_factor(client, admin_user)
+
+
 @pytest.fixture
 def locales(db):
     dutch, _ = Locale.objects.get_or_create(language_code="nl")

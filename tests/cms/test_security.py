@@ -12,6 +12,7 @@ from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 
 from cms.security import PERMISSIONS_POLICY
+from tests.conftest import login_with_second_factor
 
 Image = get_image_model()
 
@@ -85,7 +86,7 @@ def test_admin_login_still_works_under_its_own_policy(client):
 
 
 def test_admin_dashboard_loads_for_an_editor(client, editor, home_page):
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
@@ -120,7 +121,7 @@ def test_documents_of_dangerous_types_are_refused(name):
 
 
 def test_admin_refuses_an_html_document_upload(client, editor):
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     response = client.post(
         "/admin/documents/add/",
         {
@@ -134,7 +135,7 @@ def test_admin_refuses_an_html_document_upload(client, editor):
 
 
 def test_admin_refuses_an_svg_image(client, editor):
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     response = client.post(
         "/admin/images/add/",

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from home.factories import ContentPageFactory, StadsdorpPageFactory
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_every_page_type_previews(kind, home_page, directory, contact_form, rf):
 )
 def test_settings_and_snippet_screens_open(client, home_page, url):
     admin = User.objects.create_superuser("beheer", "beheer@example.org", "geheim-wachtwoord-1")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     response = client.get(url, follow=True)
     assert response.status_code == 200
 
@@ -61,7 +62,7 @@ def test_editor_saves_the_menu_in_the_admin(client, home_page):
     from home.models import MenuItem
 
     admin = User.objects.create_superuser("beheer", "beheer@example.org", "geheim-wachtwoord-1")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     page = ContentPageFactory(parent=home_page, title="Nieuw hier?", slug="nieuw-hier")
     edit = client.get("/admin/settings/home/navigationsettings/", follow=True)
     edit_url = edit.redirect_chain[-1][0] if edit.redirect_chain else edit.request["PATH_INFO"]

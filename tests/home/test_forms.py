@@ -10,6 +10,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from home import form_protection
 from home.models import FormSubmissionToken
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_submission_export_cannot_run_spreadsheet_formulas(client, contact_form,
             form_data={"naam": value, "e_mailadres": "els@example.org", "bericht": value},
         )
     admin = django_user_model.objects.create_superuser("beheer", "beheer@example.org", "x")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     url = reverse("wagtailforms:list_submissions", args=[contact_form.pk])
     response = client.get(url, {"export": "csv"})
     assert response.status_code == 200

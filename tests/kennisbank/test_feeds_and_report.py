@@ -13,6 +13,7 @@ from wagtail.models import GroupPagePermission
 from kennisbank.factories import ArtikelPageFactory
 from kennisbank.models import HelpfulVote
 from kennisbank.reports import stale_items
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -92,7 +93,7 @@ def test_review_report_lists_stale_items_for_editors(client, django_user_model, 
     HelpfulVote.objects.create(page=items["guide"], helpful=True)
     HelpfulVote.objects.create(page=items["guide"], helpful=True)
     HelpfulVote.objects.create(page=items["guide"], helpful=False)
-    client.force_login(make_editor(django_user_model, kennisbank))
+    login_with_second_factor(client, make_editor(django_user_model, kennisbank))
     response = client.get("/admin/reports/kennisbank-te-herzien/")
     assert response.status_code == 200
     content = response.content.decode()

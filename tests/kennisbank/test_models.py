@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from home.models import HomePage
 from kennisbank import models
 from kennisbank.factories import PAGE_FACTORIES, KennisbankIndexPageFactory
+from tests.conftest import login_with_second_factor
 
 ITEM_MODELS = list(models.ITEM_MODELS.values())
 
@@ -135,7 +136,7 @@ def test_every_page_model_has_a_factory():
 @pytest.mark.django_db
 def test_admin_edit_views_render_for_every_type(client, django_user_model, kennisbank, items):
     admin = django_user_model.objects.create_superuser("beheer", password="geheim-wachtwoord")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     for page in [kennisbank, *items.values()]:
         response = client.get(f"/admin/pages/{page.pk}/edit/")
         assert response.status_code == 200, page
@@ -154,7 +155,7 @@ def test_admin_offers_only_themes_of_the_page_language(client, django_user_model
     _dutch, english = locales
     Theme.objects.create(name="Meeting", slug="meeting", locale=english)
     admin = django_user_model.objects.create_superuser("beheer2", password="geheim-wachtwoord")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     content = client.get(f"/admin/pages/{items['report'].pk}/edit/").content.decode()
     assert "Ontmoeting" in content
     assert "Meeting" not in content
@@ -163,7 +164,7 @@ def test_admin_offers_only_themes_of_the_page_language(client, django_user_model
 @pytest.mark.django_db
 def test_admin_preview_of_a_new_guide_renders(client, django_user_model, kennisbank, themes):
     admin = django_user_model.objects.create_superuser("beheer3", password="geheim-wachtwoord")
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     url = f"/admin/pages/add/kennisbank/stappenplanpage/{kennisbank.pk}/preview/"
     data = nested_form_data(
         {

@@ -15,6 +15,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 from kennisbank.search import analysis, service
 from kennisbank.search.models import SearchEntry, SearchLog, SearchTerm, Synonym
+from tests.conftest import login_with_second_factor
 
 # --- helpers shared by the other test_search* modules ---
 
@@ -595,7 +596,7 @@ def test_search_terms_report_is_for_editors_only(client, corpus, django_user_mod
     assert client.get(report).status_code in (302, 403)
 
     editor = django_user_model.objects.create_superuser("redactie", password="x")
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     html = client.get(report).content.decode()
     assert "binnenbuurten" in html and "onvindbaarwoord" in html
     assert "Zoekopdrachten zonder resultaat" in html

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from home.privacy import visible_pages
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,10 @@ def event_a(world):
 
 
 def client_for(client, world, role):
-    if role != "anonymous":
+    if role in ("editor", "admin"):
+        # They must use two-factor authentication; this is their session after both steps.
+        login_with_second_factor(client, world.users[role])
+    elif role != "anonymous":
         client.force_login(world.users[role])
     return client
 

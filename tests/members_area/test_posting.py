@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from members_area.models import BinnenbuurtNewsPage, StadsdorpMemberSettings
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_wrong_attachment_type_is_refused(contact, world):
 
 @pytest.mark.parametrize("role", ["member_a", "member_b", "editor"])
 def test_others_cannot_use_the_form(client, world, role):
-    client.force_login(world.users[role])
+    login_with_second_factor(client, world.users[role])
     response = client.get(world.page_a.url + "nieuw/nieuws/")
     assert response.status_code == 403
 

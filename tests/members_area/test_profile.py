@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from members_area.models import AccountRemovalRequest
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def test_removal_request_notifies_administrators(client, world):
 
 @pytest.mark.parametrize("role", ["member_a", "contact_a", "editor"])
 def test_csv_export_is_for_administrators_only(client, world, role):
-    client.force_login(world.users[role])
+    login_with_second_factor(client, world.users[role])
     response = client.get(reverse("members_area_export_csv"))
     assert response.status_code != 200
 
@@ -86,7 +87,7 @@ def test_csv_export_for_administrator(client, world):
     member = world.users["member_a"].member
     member.address = '=HYPERLINK("http://x")'
     member.save()
-    client.force_login(world.users["admin"])
+    login_with_second_factor(client, world.users["admin"])
     response = client.get(reverse("members_area_export_csv"))
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")

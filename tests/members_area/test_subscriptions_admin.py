@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members_area.subscriptions.models import Delivery, Dispatch, NewsletterPage
+from tests.conftest import login_with_second_factor
 
 from . import test_subscriptions_fixtures as fixtures
 from .test_subscriptions_fixtures import make_agenda_events, subscriber_of
@@ -24,7 +25,7 @@ def editor_setup(world, make_issue, client):
     events = make_agenda_events(world.home, world)
     issue = make_issue(title="Nieuwsbrief januari")
     admin = world.users["admin"]
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     return world, events, issue, client
 
 

@@ -22,6 +22,7 @@ from members_area.subscriptions.composition import (
 )
 from members_area.subscriptions.emails import render_newsletter
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber
+from tests.conftest import login_with_second_factor
 
 from . import test_subscriptions_fixtures as fixtures
 from .conftest import add_news, make_user
@@ -261,6 +262,6 @@ class TestNewsletterPageRules(WagtailPageTestCase):
 def test_unsent_issue_is_not_public_yet(setup, client):
     world, _events, issue = setup
     assert client.get(issue.url).status_code == 404
-    client.force_login(world.users["admin"])  # editors can open it before sending
+    login_with_second_factor(client, world.users["admin"])  # editors can open it before sending
     assert client.get(issue.url).status_code == 200
     assert issue.get_sitemap_urls() == []

@@ -17,6 +17,7 @@ from members_area.subscriptions.emails import build_message
 from members_area.subscriptions.models import Subscriber
 from members_area.subscriptions.tokens import confirmation_token, unsubscribe_token
 from members_area.subscriptions.views import SIGNUPS_PER_ADDRESS
+from tests.conftest import login_with_second_factor
 
 from . import test_subscriptions_fixtures as fixtures
 
@@ -249,7 +250,7 @@ def admin_client(client, django_user_model):
     admin = django_user_model.objects.create_superuser(
         "beheer", "beheer@example.org", "x-Geheim-2026"
     )
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     client.admin = admin
     return client
 
