@@ -37,21 +37,18 @@ def make_docx(paragraphs, title=""):
 
 
 def make_odt(paragraphs, title=""):
-    from odf import dc
-    from odf.opendocument import OpenDocumentText
-    from odf.text import H, List, ListItem, P
+    from odfdo import Document, Header, List, ListItem, Paragraph
 
-    document = OpenDocumentText()
+    document = Document("text")
+    document.body.clear()
     if title:
-        document.meta.addElement(dc.Title(text=title))
-    document.text.addElement(H(outlinelevel=1, text="Kop van het document"))
+        document.meta.set_title(title)
+    document.body.append(Header(1, "Kop van het document"))
     for paragraph in paragraphs:
-        document.text.addElement(P(text=paragraph))
+        document.body.append(Paragraph(paragraph))
     item_list = List()
-    item = ListItem()
-    item.addElement(P(text="lijstpunt in een opsomming"))
-    item_list.addElement(item)
-    document.text.addElement(item_list)
+    item_list.append(ListItem("lijstpunt in een opsomming"))
+    document.body.append(item_list)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -1,11 +1,16 @@
 """Text extraction from real PDF, DOCX and ODT files, plain text, and broken files."""
 
+import io
+import time
+import zipfile
+
 import pytest
 
 from django.core.files.base import ContentFile
 
 from wagtail.documents.models import Document
 
+from kennisbank import extraction
 from kennisbank.extraction import extract, extract_document_text
 from kennisbank.factories import PublicatiePageFactory
 
@@ -80,3 +85,61 @@ def test_publication_extracts_document_text_on_save_and_survives_broken_files(ke
     page.document = None
     page.save()
     assert page.document_text == ""
+
+
+def test_only_the_first_pages_of_a_very_long_pdf_are_read(monkeypatch):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    for number in range(1, 306):
+        pdf.drawString(50, 800, f"pagina{number}")
+        pdf.showPage()
+    pdf.save()
+    result = extract(buffer.getvalue(), "lang.pdf")
+    assert "pagina300" in result.text
+    assert "pagina301" not in result.text
+    assert any("300 pages" in error for error in result.errors)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024  # under a megabyte on disk
+    started = time.monotonic()
+    result = extract(buffer.getvalue(), "bom.docx")
+    assert result.text == ""
+    assert any("unpacks to more than the limit" in error for error in result.errors)
+    assert time.monotonic() - started < 10
+
+
+def test_a_parser_that_takes_too_long_is_stopped(monkeypatch):
+    monkeypatch.setattr(extraction, "TIME_BUDGET_SECONDS", 0.05)
+    started = time.monotonic()
+    result = extract(make_pdf(["Woorden"]), "traag.pdf")
+    assert result.text == ""
+    assert any("took longer" in error for error in result.errors)
+    assert time.monotonic() - started < 5
+
+
+def test_files_over_the_size_limit_are_not_parsed(monkeypatch):
+    monkeypatch.setattr(extraction, "MAX_INPUT_BYTES", 100)
+    result = extract(make_pdf(["Woorden"]), "groot.pdf")
+    assert result.text == ""
+    assert any("larger than" in error for error in result.errors)
+
+
+def test_parsing_runs_in_another_process(monkeypatch):
+    calls = []
+    original = extraction.subprocess.run
+
+    def recording(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(extraction.subprocess, "run", recording)
+    assert "Woorden" in extract(make_pdf(["Woorden"]), "a.pdf").text
+    assert calls and calls[0][1:3] == ["-m", "kennisbank.extraction"]
