@@ -56,7 +56,7 @@ format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 # Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
-APPS := home kennisbank kennisbank/search events members_area members_area/subscriptions
+APPS := accounts home kennisbank kennisbank/search events members_area members_area/subscriptions
 APP ?= $(APPS)
 messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
 	@for app in $(APP); do \

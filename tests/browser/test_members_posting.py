@@ -6,16 +6,21 @@ import re
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
 from django.core.cache import cache
 
+from accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage
 
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
+    # The limits are counted in the database, which the browser tests share for the session.
+    AccessAttempt.objects.all().delete()
+    RequestCounter.objects.all().delete()
     cache.clear()
     yield
     cache.clear()

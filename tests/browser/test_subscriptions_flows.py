@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.mail import get_connection
 
+from accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.subscriptions import sending
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber
@@ -20,6 +22,9 @@ from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPag
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
+    # The limits are counted in the database, which the browser tests share for the session.
+    AccessAttempt.objects.all().delete()
+    RequestCounter.objects.all().delete()
     cache.clear()
     yield
     cache.clear()
