@@ -73,12 +73,16 @@ def guess_passwords(url):
     client = Client(REMOTE_ADDR="198.51.100.9")
     calls, patch = count_calls(AbstractBaseUser, "check_password")
     started = time.perf_counter()
+    evaluated = 0
+    statuses = []
     with patch:
-        statuses = [
-            client.post(url, {"username": MEMBER, "password": f"raden-{n}"}).status_code
-            for n in range(GUESSES)
-        ]
-    return len(calls), time.perf_counter() - started, statuses.count(429)
+        for number in range(GUESSES):
+            before = len(calls)
+            data = {"username": MEMBER, "password": f"raden-{number}"}
+            statuses.append(client.post(url, data).status_code)
+            evaluated += len(calls) > before
+    seconds = time.perf_counter() - started
+    return evaluated, len(calls), seconds, statuses.count(429)
 
 
 def guess_codes():
@@ -153,8 +157,10 @@ def run(report):
         logging.getLogger(name).setLevel(logging.ERROR)
     call_command("load_demo", stdout=io.StringIO())
     for label, url in (("member login", "/nl/login/"), ("admin login", "/admin/login/")):
-        checked, seconds, refused = guess_passwords(url)
-        report(f"{GUESSES} password guesses, {label}: passwords checked", checked, "", "<= 5")
+        evaluated, hashes, seconds, refused = guess_passwords(url)
+        report(f"{GUESSES} password guesses, {label}: guesses evaluated", evaluated, "", "<= 5")
+        # Members' usernames are their addresses, so both backends check the password.
+        report(f"{GUESSES} password guesses, {label}: password hashes computed", hashes, "")
         report(f"{GUESSES} password guesses, {label}: refused as locked", refused, "")
         report(f"{GUESSES} password guesses, {label}: time", seconds, "s")
     checked, seconds, refused = guess_codes()
