@@ -5,6 +5,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from home.models import ContentPage, FormPage, HomePage, StadsdorpIndexPage, StadsdorpPage
+from tests.conftest import login_with_second_factor
 
 
 class PageRulesTests(WagtailPageTestCase):
@@ -22,7 +23,8 @@ class PageRulesTests(WagtailPageTestCase):
         )
 
     def setUp(self):
-        self.login()
+        # The administrator's session after both steps (two-factor authentication).
+        login_with_second_factor(self.client, self.create_test_user())
 
     def test_home_page_only_under_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
@@ -118,7 +120,8 @@ class StadsdorpAdminFormTests(WagtailPageTestCase):
     def test_theme_choices_are_in_the_pages_language(self):
         from django.urls import reverse
 
-        self.login()
+        # The administrator's session after both steps (two-factor authentication).
+        login_with_second_factor(self.client, self.create_test_user())
         url = reverse("wagtailadmin_pages:add", args=("home", "stadsdorppage", self.directory.pk))
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)

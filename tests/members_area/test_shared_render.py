@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 from cms.page_cache import invalidate_all
 from home.privacy import audience
 from members_area.models import Member
+from tests.conftest import login_with_second_factor
 
 from .conftest import add_news, make_user
 
@@ -39,7 +40,8 @@ def member_of_a(world, email, first_name):
 
 def get_home(user, path=None, world=None, **extra):
     client = Client()
-    client.force_login(user)
+    # Administrators use two-factor authentication; this is their session after both steps.
+    login_with_second_factor(client, user) if user.is_superuser else client.force_login(user)
     response = client.get(path or world.members_area.url, **extra)
     assert response.status_code == 200
     return client, response
