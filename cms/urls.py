@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import AdminLogoutView
+from accounts.views import AdminLogoutView, AdminPasswordResetView
 from cms.health import health
 from home.private_images import private_image
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Before Wagtail's own admin URLs, which it replaces (accounts/views.py).
     path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
+    path(
+        "admin/password_reset/",
+        AdminPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Images in a restricted collection, after the same check as documents (home/private_images.py).

@@ -167,3 +167,11 @@ def test_admin_logout_by_get_deletes_nothing(client, world):
     response = client.post("/admin/logout/")
     assert response.status_code == 302
     assert not logged_in(client)
+
+
+def test_the_admins_forgotten_password_form_is_limited_too(world):
+    client = visitor("198.51.100.9")
+    for _attempt in range(8):
+        response = client.post("/admin/password_reset/", {"email": "anna@example.org"})
+        assert response.status_code == 302
+    assert len(mail.outbox) == 6
