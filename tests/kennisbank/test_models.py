@@ -22,7 +22,8 @@ class KennisbankPageRulesTests(WagtailPageTestCase):
         cls.index = KennisbankIndexPageFactory(parent=cls.home)
 
     def setUp(self):
-        self.login()
+        # The administrator's session after both steps (two-factor authentication).
+        login_with_second_factor(self.client, self.create_test_user())
 
     def test_index_lives_under_the_home_page_only(self):
         self.assertAllowedParentPageTypes(models.KennisbankIndexPage, {HomePage})
