@@ -68,7 +68,7 @@ def _serialise(directives):
     return "; ".join(f"{name} {' '.join(values)}".strip() for name, values in directives.items())
 
 
-def public_policy():
+def public_policy(frame_ancestors="'none'"):
     assets = _external_asset_origins()
     frames = list(getattr(settings, "CSP_FRAME_SRC", DEFAULT_FRAME_SRC))
     return _serialise(
@@ -83,7 +83,7 @@ def public_policy():
             "media-src": ["'self'", *assets],
             "frame-src": frames or ["'none'"],
             "object-src": ["'none'"],
-            "frame-ancestors": ["'none'"],
+            "frame-ancestors": [frame_ancestors],
             "base-uri": ["'self'"],
             "form-action": ["'self'"],
         }
@@ -126,6 +126,9 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.public = public_policy()
+        # Wagtail renders a preview through the middleware as a request for the page's public
+        # URL; the editor's preview panel shows it in a frame of the admin, on the same origin.
+        self.preview = public_policy(frame_ancestors="'self'")
         self.admin = admin_policy()
         self.header = (
             "Content-Security-Policy-Report-Only"
@@ -136,10 +139,16 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response and self.header not in response:
-            is_admin = request.path.startswith("/admin/")
-            response[self.header] = self.admin if is_admin else self.public
+            if getattr(request, "is_preview", False):
+                response[self.header] = self.preview
+            elif request.path.startswith("/admin/"):
+                response[self.header] = self.admin
+            else:
+                response[self.header] = self.public
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if getattr(request, "is_preview", False):
+            response["X-Frame-Options"] = "SAMEORIGIN"
         # Pages served by the anonymous page cache skip XFrameOptionsMiddleware (it sits below).
-        if not getattr(response, "xframe_options_exempt", False):
+        elif not getattr(response, "xframe_options_exempt", False):
             response.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
         return response

@@ -170,3 +170,22 @@ def test_a_pdf_is_served_inline_in_a_sandbox(client, home_page):
     # Wagtail's own sandboxing policy wins over the site's page policy.
     assert response["Content-Security-Policy"] == "default-src 'none'"
     document.file.delete(save=False)
+
+
+def test_a_preview_can_be_shown_in_the_editors_preview_panel(rf, editor, home_page):
+    """Wagtail renders a preview as a request for the page's public URL, through the middleware;
+    the admin shows it in a frame, so the public ``frame-ancestors 'none'`` would blank it."""
+    request = rf.get("/admin/pages/preview/")
+    request.user = editor
+    response = home_page.specific.make_preview_request(request, preview_mode="")
+    assert response.status_code == 200
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_favicon_is_found(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
