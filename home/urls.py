@@ -1,6 +1,8 @@
 """Site-wide URLs without a language prefix (included by ``cms.urls`` outside i18n_patterns)."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from home import views
 
@@ -8,4 +10,10 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("tekstgrootte/", views.set_text_size, name="set_text_size"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links to.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("home/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
 ]
