@@ -25,6 +25,11 @@
     }
     results.replaceWith(freshResults);
     facets.replaceWith(freshFacets);
+    // The heading and the title name the query too.
+    var heading = document.querySelector("main h1");
+    var freshHeading = doc.querySelector("main h1");
+    if (heading && freshHeading) heading.textContent = freshHeading.textContent;
+    document.title = doc.title;
     return true;
   }
 
