@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -7,13 +8,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import AdminLogoutView, AdminPasswordResetView
+from cms.accounts.views import AdminLogoutView, AdminPasswordResetView
 from cms.health import health
 from home.private_images import private_image
 
 urlpatterns = [
     path("health/", health, name="health"),
-    # Before Wagtail's own admin URLs, which it replaces (accounts/views.py).
+    # Before Wagtail's own admin URLs, which it replaces (cms/accounts/views.py).
     path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path(
         "admin/password_reset/",
@@ -34,8 +35,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     # Only images are served from MEDIA_ROOT; documents always go through Wagtail's serve view,
     # which checks collection privacy. Production web servers must follow the same rule.
     for public_media_folder in ("images/", "original_images/"):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.images.fields import WagtailImageField
 
-from accounts.forms import LockoutMessageMixin
-from accounts.lockout import is_locked_out, locked_message
+from cms.accounts.forms import LockoutMessageMixin
+from cms.accounts.lockout import is_locked_out, locked_message
 
 from .models import LANGUAGE_CHOICES, Member
 

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts import throttle
+from cms.accounts import throttle
 from cms.spreadsheets import neutralise_formula
 
 from .forms import (
@@ -39,7 +39,8 @@ from .services import get_members_area_page
 
 REMEMBER_ME_AGE = timedelta(days=30)
 CODE_SESSION_KEY = "members_area_code_email"
-# E-mails on request, per typed address and per client address in 15 minutes (accounts.throttle).
+# E-mails on request, per typed address and per client address in 15 minutes
+# (cms.accounts.throttle).
 CODE_REQUESTS_PER_ACCOUNT = 3
 RESETS_PER_ACCOUNT = 6
 MAIL_REQUESTS_PER_ADDRESS = 20

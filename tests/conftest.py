@@ -12,7 +12,7 @@ from tests.redis_server import RedisServer, redis_binary
 def login_with_second_factor(client, user):
     """Log ``user`` in as after both steps: password, then a code from an enrolled app.
 
-    What ``django_otp.login`` does at the end of the real code step (tests/accounts and the
+    What ``django_otp.login`` does at the end of the real code step (tests/cms/accounts and the
     browser tests go through the steps themselves).
     """
     from django_otp import DEVICE_ID_SESSION_KEY

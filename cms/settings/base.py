@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "accounts",
+    "cms.accounts",
     "home",
     "kennisbank",
     "kennisbank.search",
@@ -83,13 +83,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Two-factor authentication for the admin's people (accounts/two_factor.py).
+    # Two-factor authentication for the admin's people (cms/accounts/two_factor.py).
     "django_otp.middleware.OTPMiddleware",
-    "accounts.two_factor.SecondFactorMiddleware",
+    "cms.accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: turns a lockout into the 429 answer (accounts.lockout).
+    # Last, as django-axes asks: turns a lockout into the 429 answer (cms.accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -206,7 +206,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
-    # First: refuses every login while the account or the address is locked (accounts.lockout).
+    # First: refuses every login while the account or the address is locked (cms.accounts.lockout).
     "axes.backends.AxesStandaloneBackend",
     "members_area.backends.EmailBackend",  # members log in with their e-mail address
     "members_area.backends.LoginCodeBackend",  # ... or with a code sent by e-mail
@@ -220,22 +220,22 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Login lockouts (django-axes, accounts/lockout.py): 5 failures per account or 20 per client
 # address lock password logins (or code logins) for 15 minutes after the last try; counted in
 # the database. https://django-axes.readthedocs.io/en/latest/4_configuration.html
-AXES_HANDLER = "accounts.lockout.LoginAttemptHandler"
+AXES_HANDLER = "cms.accounts.lockout.LoginAttemptHandler"
 AXES_FAILURE_LIMIT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_CALLABLE = "accounts.lockout.attempt_key"
+AXES_USERNAME_CALLABLE = "cms.accounts.lockout.attempt_key"
 AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
 # A success does not wipe the address's count (one known password must not reset a spray).
 AXES_RESET_ON_SUCCESS = False
 # No log of every successful login (personal data we do not need); failures expire with the lock.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "otp_token"]
-WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.accounts.forms.AdminLoginForm"
 
-# Two-factor authentication (accounts/two_factor.py): required for administrators and these
+# Two-factor authentication (cms/accounts/two_factor.py): required for administrators and these
 # groups unless ADMIN_2FA_REQUIRED=false; whoever enrolled always needs it.
 ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
 ADMIN_2FA_REQUIRED_GROUPS = ["Redacteuren", "Moderatoren"]

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods
 
 from wagtail.models import Locale
 
-from accounts import throttle
+from cms.accounts import throttle
 from events import ical
 from events.listings import events_queryset
+from events.models import EventIndexPage
 
 from . import services
 from .composition import _with_exceptions
@@ -189,10 +190,6 @@ def my_calendar(request):
 
 
 def _public_feed_url(request):
-    try:
-        from events.models import EventIndexPage
-    except ImportError:
-        return ""
     index = EventIndexPage.objects.live().public().filter(locale__language_code=get_language())
     index = index.first() or EventIndexPage.objects.live().public().first()
     return request.build_absolute_uri(f"{index.get_url(request)}ical/") if index else ""

@@ -35,7 +35,7 @@ from django.test import Client, override_settings
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from accounts.models import RequestCounter
+from cms.accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, LoginCode
 from tests.bench.bench_http import (
@@ -153,7 +153,7 @@ def member_cookie():
 
 def run(report):
     # A thousand refused logins would print a thousand warnings.
-    for name in ("axes", "accounts.lockout", "django.request"):
+    for name in ("axes", "cms.accounts.lockout", "django.request"):
         logging.getLogger(name).setLevel(logging.ERROR)
     call_command("load_demo", stdout=io.StringIO())
     for label, url in (("member login", "/nl/login/"), ("admin login", "/admin/login/")):

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from accounts.models import RequestCounter
+from cms.accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, BinnenbuurtNewsPage
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 
-from accounts.models import RequestCounter
+from cms.accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, Member
 

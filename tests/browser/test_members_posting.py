@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from django.core.cache import cache
 
-from accounts.models import RequestCounter
+from cms.accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage
 

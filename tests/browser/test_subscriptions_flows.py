@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.mail import get_connection
 
-from accounts.models import RequestCounter
+from cms.accounts.models import RequestCounter
 from members_area.demo import PASSWORD
 from members_area.subscriptions import sending
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber

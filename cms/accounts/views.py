@@ -1,5 +1,5 @@
 """Account views: the admin's logout, and the steps of two-factor authentication
-(``accounts.two_factor``), registered in the admin by ``wagtail_hooks.py``."""
+(``cms.accounts.two_factor``), registered in the admin by ``wagtail_hooks.py``."""
 
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device

@@ -1,4 +1,4 @@
-"""Two-factor authentication for the admin's people (accounts/two_factor.py)."""
+"""Two-factor authentication for the admin's people (cms/accounts/two_factor.py)."""
 
 import base64
 import re

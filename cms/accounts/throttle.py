@@ -2,8 +2,8 @@
 
 ``allow(request, "code-request", account=email, per_account=3, per_address=20)`` counts one
 request and says whether it may go ahead. Logins themselves are limited by django-axes
-(``accounts.lockout``); these limits stop the forms from being used to flood someone's mailbox.
-Counted in the database (``accounts.models.RequestCounter``), with the client address from
+(``cms.accounts.lockout``); these limits stop the forms from being used to flood someone's mailbox.
+Counted in the database (``cms.accounts.models.RequestCounter``), with the client address from
 ``cms.client_ip``: one visitor's requests never use up another visitor's allowance, also not
 behind a proxy.
 """

@@ -97,7 +97,7 @@ class LoginAttemptHandler(AxesDatabaseHandler):
 def lockout_response(request, original_response=None, credentials=None):
     """``AXES_LOCKOUT_CALLABLE``: the form that was posted, with its lock message, as 429.
 
-    Our login forms (and the Wagtail admin's, ``accounts.forms.AdminLoginForm``) already show
+    Our login forms (and the Wagtail admin's, ``cms.accounts.forms.AdminLoginForm``) already show
     ``locked_message()``; anything else gets a plain page with the same text.
     """
     if original_response is not None and original_response.status_code == 200:
@@ -119,4 +119,4 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
 
 
 def connect_signals():
-    user_locked_out.connect(log_lockout, dispatch_uid="accounts.lockout.log_lockout")
+    user_locked_out.connect(log_lockout, dispatch_uid="cms.accounts.lockout.log_lockout")

@@ -8,7 +8,7 @@ import pytest
 
 from django.test import Client, RequestFactory
 
-from accounts import throttle
+from cms.accounts import throttle
 from tests.members_area.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
