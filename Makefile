@@ -15,9 +15,10 @@ help: ## Show this list of targets
 
 run: install migrate demo serve ## Install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)
 
-test: install install-browser ## Run lint, Django checks and the whole test suite
+test: install install-browser ## Run lint, the import contracts, Django checks and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
@@ -56,11 +57,12 @@ format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 # Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
-APPS := accounts home kennisbank kennisbank/search events members_area members_area/subscriptions
+APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions
 APP ?= $(APPS)
 messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
 	@for app in $(APP); do \
 		case $$app in \
+			cms/accounts) templates=accounts; nested="";; \
 			kennisbank/search) templates=kennisbank/search; nested="";; \
 			members_area/subscriptions) templates=subscriptions; nested="";; \
 			kennisbank) templates=kennisbank; nested="--ignore=search --ignore=_templates/search";; \

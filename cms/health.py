@@ -11,6 +11,8 @@ never cached (``Cache-Control: no-store``, which the anonymous page cache also r
 import logging
 import uuid
 
+from elasticsearch import Elasticsearch
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -45,8 +47,6 @@ def search_configured():
 
 
 def check_search():
-    from elasticsearch import Elasticsearch
-
     client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=2, max_retries=0)
     try:
         if not client.ping():

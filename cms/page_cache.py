@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
+from wagtail.signals import page_unpublished, post_page_move
+
 GENERATION_KEY = "page-cache:generation"
 # Cookies an anonymous visitor may carry that do not make a page personal. The text-size cookie
 # changes the rendering, so its value is part of the key.
@@ -162,8 +164,6 @@ def _page_moved(sender, **kwargs):
 
 def connect_signals():
     """Called from HomeConfig.ready(): every content write invalidates the page cache."""
-    from wagtail.signals import page_unpublished, post_page_move
-
     post_save.connect(_content_changed, dispatch_uid="page-cache-post-save")
     post_delete.connect(_content_changed, dispatch_uid="page-cache-post-delete")
     m2m_changed.connect(_content_changed, dispatch_uid="page-cache-m2m")

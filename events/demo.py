@@ -8,9 +8,14 @@ and expats still find every activity. Categories are translated, so the English 
 
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from wagtail.models import Locale
+from wagtail.models import GroupPagePermission, Locale
+
+from home.demo_loader import DemoAccount
+from home.models import HomePage, StadsdorpPage
 
 from .models import (
     EventCategory,
@@ -386,13 +391,6 @@ def load(context):
 
 def _agenda_editor(context, agenda):
     """An editor of the agenda only: sees its sign-ups, not those of other sections."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-
-    from wagtail.models import GroupPagePermission
-
-    from home.demo_loader import DemoAccount
-
     group, _created = Group.objects.get_or_create(name="Redactie agenda")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     for codename in ("add_page", "change_page", "publish_page"):
@@ -422,13 +420,9 @@ def _agenda_editor(context, agenda):
 
 
 def _first_stadsdorp(locale):
-    from home.models import StadsdorpPage
-
     return StadsdorpPage.objects.filter(locale=locale).live().order_by("path").first()
 
 
 def _find_home():
-    from home.models import HomePage
-
     dutch = Locale.objects.filter(language_code="nl").first()
     return HomePage.objects.filter(locale=dutch).first() if dutch else None

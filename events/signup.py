@@ -13,7 +13,7 @@ explain on the phone.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from . import ical
 from .models import EventPage, Registration, SignupSlot
+from .recurrence import LOCAL_TZ
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,6 @@ class SignupRefused(Exception):
 
 def find_occurrence(event, day):
     """The raw occurrence of ``event`` whose series date is ``day``, or None."""
-    from datetime import datetime, time
-
-    from .recurrence import LOCAL_TZ
-
     window_start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ) - timedelta(days=40)
     window_end = datetime.combine(day, time.max, tzinfo=LOCAL_TZ) + timedelta(days=40)
     for raw in event.raw_occurrences(window_start, window_end):

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from home.models import StadsdorpPage
 from home.privacy import visible_pages
 
 from . import ical, jsonld, signup
@@ -81,8 +82,6 @@ class AgendaFilters:
                 )
 
     def _stadsdorpen(self, index_page):
-        from home.models import StadsdorpPage
-
         return list(
             visible_pages(
                 StadsdorpPage.objects.filter(locale_id=index_page.locale_id), self.request.user

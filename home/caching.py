@@ -21,15 +21,10 @@ import hashlib
 from django.core.cache import cache
 from django.db import connection
 
+from cms.page_cache import generation
+from home.privacy import audience
+
 TIMEOUT = 120
-
-
-def _generation():
-    try:
-        from cms.page_cache import generation
-    except ImportError:  # the page cache module is optional; then nothing is cached
-        return None
-    return generation()
 
 
 def is_anonymous(request):
@@ -41,17 +36,12 @@ def fragment_key(parts):
     """The cache key for these parts in the current content generation, or None: do not cache."""
     if connection.in_atomic_block:
         return None
-    generation = _generation()
-    if generation is None:
-        return None
     digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
-    return f"home-fragment:{generation}:{digest}"
+    return f"home-fragment:{generation()}:{digest}"
 
 
 def audience_parts(parts, request):
     """The parts with the visitor's audience added (see ``home.privacy.audience``)."""
-    from home.privacy import audience
-
     return (*parts, audience(getattr(request, "user", None)))
 
 

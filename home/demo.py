@@ -7,6 +7,10 @@ All text is written for this demo; facts and figures come from the network's own
 
 import io
 
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -17,6 +21,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
+from wagtail_localize.models import LocaleSynchronization
 
 from home.demo_loader import DemoAccount
 from home.models import (
@@ -219,8 +224,6 @@ def ensure_locales():
 
 def ensure_locale_synchronization(nl, en):
     """New Dutch pages made by editors get an English alias until someone translates them."""
-    from wagtail_localize.models import LocaleSynchronization
-
     if not LocaleSynchronization.objects.filter(locale=en).exists():
         LocaleSynchronization.objects.create(locale=en, sync_from=nl)
 
@@ -244,9 +247,6 @@ def ensure_themes(nl, en):
 
 def _drawn_image(colours, label):
     """A calm illustration drawn with Pillow: houses around a green square."""
-    from PIL import Image as PILImage
-    from PIL import ImageDraw
-
     sky, ground, roof = colours
     picture = PILImage.new("RGB", (1200, 800), sky)
     draw = ImageDraw.Draw(picture)
@@ -1018,8 +1018,6 @@ def finalize(ctx):
     Meant to run after every app's ``load``: the home loader runs first, before those pages
     exist. Idempotent; skips apps that are not there.
     """
-    from django.apps import apps
-
     home = ctx.home_page
     if home is None:
         return

@@ -1,34 +1,48 @@
-"""What the home page shows from the other apps (kennisbank items, upcoming events).
+"""The home page's lists from the apps above home (kennisbank items, upcoming events).
 
-The kennisbank and events apps provide ``latest_items`` and ``upcoming_occurrences``; until such an
-app exists (or if it is switched off), the home page simply shows nothing for it.
+``home`` is the foundation and imports no app above it. An app that has something to show on the
+home page registers a ``HomeListing`` from its ``AppConfig.ready()``; the home page renders every
+registered listing's own template, in ``order``. See docs/architecture.md.
 """
 
-try:
-    from kennisbank.listings import latest_items
-except ImportError:  # the kennisbank app does not provide listings (yet)
-    latest_items = None
-
-try:
-    from events.listings import upcoming_occurrences
-except ImportError:  # the events app does not provide listings (yet)
-    upcoming_occurrences = None
+from collections.abc import Callable
+from dataclasses import dataclass
 
 HOME_PAGE_LIMIT = 3
 
+_listings: dict[str, "HomeListing"] = {}
+
+
+@dataclass(frozen=True)
+class HomeListing:
+    """``items(user, locale, limit)`` returns what the user may see; ``template`` renders them
+    (it gets ``items``) as one section of the home page."""
+
+    name: str
+    template: str
+    items: Callable
+    order: int = 0
+
+
+def register(listing):
+    """Add (or replace, by name) a listing; called from an app's ``AppConfig.ready()``."""
+    _listings[listing.name] = listing
+
+
+def registered():
+    return sorted(_listings.values(), key=lambda listing: (listing.order, listing.name))
+
 
 def home_page_listings(request, locale):
+    """``{"home_listings": [{"template": ..., "items": [...]}, ...]}`` for the home page."""
     user = getattr(request, "user", None)
-    context = {
-        "has_kennisbank": latest_items is not None,
-        "has_events": upcoming_occurrences is not None,
-        "kennisbank_items": [],
-        "upcoming_occurrences": [],
+    return {
+        "home_listings": [
+            {
+                "name": listing.name,
+                "template": listing.template,
+                "items": list(listing.items(user, locale, HOME_PAGE_LIMIT)),
+            }
+            for listing in registered()
+        ]
     }
-    if latest_items is not None:
-        context["kennisbank_items"] = latest_items(user, locale, limit=HOME_PAGE_LIMIT)
-    if upcoming_occurrences is not None:
-        context["upcoming_occurrences"] = upcoming_occurrences(
-            user, locale=locale, limit=HOME_PAGE_LIMIT
-        )
-    return context

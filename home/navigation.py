@@ -14,6 +14,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from home.caching import cached_for_audience
+from home.models import FooterLink, MenuItem
 from home.privacy import visible_pages
 
 REQUEST_CACHE_ATTRIBUTE = "_home_navigation"
@@ -75,8 +76,6 @@ def build_navigation(request, current_page=None):
 
 
 def _build_links(request, language_code):
-    from home.models import FooterLink, MenuItem
-
     # NavigationSettings is a generic (one per installation) setting: every item belongs to it.
     menu_items = list(MenuItem.objects.select_related("link_page").order_by("sort_order"))
     footer_items = list(FooterLink.objects.select_related("link_page").order_by("sort_order"))

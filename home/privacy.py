@@ -8,7 +8,9 @@ with ``visible_pages`` too, otherwise restricted pages leak through them.
 
 from contextlib import suppress
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
@@ -24,9 +26,6 @@ def _bump_generation(**kwargs):
 
 
 def _connect_invalidation():
-    from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
     for signal in (post_save, post_delete):
         signal.connect(_bump_generation, sender=PageViewRestriction, weak=False)
     m2m_changed.connect(_bump_generation, sender=PageViewRestriction.groups.through, weak=False)

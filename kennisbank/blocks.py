@@ -4,10 +4,13 @@ Kept small on purpose: volunteer editors choose from a handful of blocks whose n
 they are for. See https://docs.wagtail.org/en/stable/topics/streamfield.html
 """
 
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.rich_text import RichText
 
@@ -96,10 +99,6 @@ class LinkBlock(blocks.StructBlock):
         template = "kennisbank/blocks/link_block.html"
 
     def clean(self, value):
-        from django.core.exceptions import ValidationError
-
-        from wagtail.blocks import StructBlockValidationError
-
         targets = [value.get("document"), value.get("page"), value.get("url")]
         if sum(1 for target in targets if target) != 1:
             raise StructBlockValidationError(
@@ -215,8 +214,6 @@ class DocumentBlock(blocks.StructBlock):
 
 def paragraphs_to_stream(paragraphs, block_name="text"):
     """Turn plain paragraphs into one text block's raw StreamField data (used by the importer)."""
-    from django.utils.html import escape
-
     html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs if paragraph.strip())
     if not html:
         return []

@@ -6,10 +6,17 @@ All texts are written for this site from the facts in the network's domain brief
 """
 
 import datetime
+import hashlib
 import io
+import textwrap
+
+import docx
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from django.core.files.base import ContentFile
 from django.utils.html import escape
+from django.utils.text import slugify
 
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
@@ -56,11 +63,8 @@ def upsert_document(title, filename, content):
     document = Document.objects.filter(title=title, collection=collection).first()
     if document is None:
         document = Document(title=title, collection=collection)
-    elif document.file_hash:
-        import hashlib
-
-        if document.file_hash == hashlib.sha1(content).hexdigest():
-            return document
+    elif document.file_hash and document.file_hash == hashlib.sha1(content).hexdigest():
+        return document
     document.file.save(filename, ContentFile(content), save=False)
     document.file_size = len(content)
     document._set_file_hash()
@@ -73,8 +77,6 @@ def themes_by_slug(locale, *slugs):
     wanted = [slug.lower() for slug in slugs]
     found = []
     for theme in Theme.objects.filter(locale=locale):
-        from django.utils.text import slugify
-
         if theme.slug.lower() in wanted or slugify(theme.name) in wanted:
             found.append(theme)
     return found
@@ -131,8 +133,6 @@ def upsert_translation(page, locale, **fields):
 
 
 def flyer_template_docx():
-    import docx
-
     document = docx.Document()
     document.core_properties.title = "Sjabloon flyer eerste bijeenkomst"
     document.add_heading("Wonen we fijn samen in [naam van de buurt]?", level=1)
@@ -173,14 +173,7 @@ RESEARCH_TEXT = [
 
 
 def research_pdf():
-    """A small PDF made with reportlab, or None when reportlab is not installed."""
-    try:
-        from reportlab.lib.pagesizes import A4
-        from reportlab.pdfgen import canvas
-    except ImportError:
-        return None
-    import textwrap
-
+    """A small PDF made with reportlab."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(RESEARCH_TEXT[0])
@@ -504,17 +497,9 @@ def load(context):
         "sjabloon-flyer-eerste-bijeenkomst.docx",
         flyer_template_docx(),
     )
-    pdf = research_pdf()
-    if pdf is not None:
-        research = upsert_document(
-            "Stadsdorpen in beeld (onderzoek)", "stadsdorpen-in-beeld.pdf", pdf
-        )
-    else:
-        research = upsert_document(
-            "Stadsdorpen in beeld (onderzoek)",
-            "stadsdorpen-in-beeld.txt",
-            "\n\n".join(RESEARCH_TEXT).encode(),
-        )
+    research = upsert_document(
+        "Stadsdorpen in beeld (onderzoek)", "stadsdorpen-in-beeld.pdf", research_pdf()
+    )
 
     reviewed = datetime.date.today() - datetime.timedelta(days=30)
     items = {}

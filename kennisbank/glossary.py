@@ -1,8 +1,9 @@
 """Link the first mention of each glossary term in an item's text to its definition.
 
-A ``GlossaryLinker`` is made once per page view (two queries: the terms of the page's language
-and the glossary page) and used by the ``glossary_links`` template filter on every rich text
-block of the page, so each term is linked only once per page, however many blocks mention it.
+A ``GlossaryLinker`` is made once per page view (``KennisbankItemPage.glossary_linker``: two
+queries, the terms of the page's language and the glossary page) and used by the
+``glossary_links`` template filter on every rich text block of the page, so each term is linked
+only once per page, however many blocks mention it.
 Text inside links and headings is left alone.
 """
 
@@ -28,20 +29,6 @@ class GlossaryLinker:
             slug: re.compile(rf"(?<!\w)({re.escape(term)})(?!\w)", re.IGNORECASE)
             for term, slug in self.terms
         }
-
-    @classmethod
-    def for_page(cls, page, request):
-        from home.privacy import visible_pages
-
-        from .models import GlossaryPage, GlossaryTerm
-
-        glossary = visible_pages(
-            GlossaryPage.objects.filter(locale_id=page.locale_id), request.user
-        ).first()
-        if glossary is None:
-            return None
-        terms = GlossaryTerm.objects.filter(locale_id=page.locale_id).only("term", "slug")
-        return cls(terms, glossary.get_url(request))
 
     def link(self, html):
         parts = TAG_OR_TEXT.split(str(html))

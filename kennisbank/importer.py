@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dateutil import parser
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
@@ -30,6 +32,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
+
+from home.models import Theme
 
 from . import blocks as kb_blocks
 from .extraction import SUPPORTED_EXTENSIONS, TEXT_EXTENSIONS, decode_text, extract
@@ -194,7 +198,6 @@ def parse_date(value):
     try:
         if match:
             return datetime.date(*(int(part) for part in match.groups()))
-        from dateutil import parser
 
         return parser.parse(value, dayfirst=True).date()
     except (ValueError, OverflowError):
@@ -307,8 +310,6 @@ class KennisbankImporter:
         tags=(),
         user=None,
     ):
-        from home.models import Theme
-
         self.parent = parent
         self.locale = parent.locale
         self.publish = publish

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from taggit.models import TaggedItemBase
@@ -36,12 +37,15 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import BasePage, StadsdorpPage, Theme
 from home.privacy import visible_pages
 
 from . import blocks as kb_blocks
 from .blocks import anchor_for
+from .extraction import extract_document_text
 from .forms import KennisbankItemPageForm
+from .glossary import GlossaryLinker
+from .votes import has_voted
 
 logger = logging.getLogger(__name__)
 
@@ -105,15 +109,10 @@ class KennisbankIndexPage(BasePage):
         verbose_name = _("kennisbank")
         verbose_name_plural = _("kennisbanken")
 
-    def serve(self, request, *args, **kwargs):
-        if any(parameter in request.GET for parameter in SEARCH_PARAMETERS):
-            try:
-                from kennisbank.search.views import results_response
-            except ImportError:  # the search app is built separately; the index works without it
-                results_response = None
-            if results_response is not None:
-                return results_response(request, self)
-        return super().serve(request, *args, **kwargs)
+    def is_search_request(self, request):
+        """With these parameters the index is a results page, served by ``kennisbank.search``
+        (its ``before_serve_page`` hook: the search sits above the page models)."""
+        return any(parameter in request.GET for parameter in SEARCH_PARAMETERS)
 
     def items(self, user):
         """Items below this index that the user may see."""
@@ -122,8 +121,6 @@ class KennisbankIndexPage(BasePage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .listings import latest_items
-
         context = super().get_context(request, *args, **kwargs)
         visible = self.items(request.user)
         featured_ids = [item.page_id for item in self.featured_items.all()]
@@ -149,10 +146,26 @@ class KennisbankIndexPage(BasePage):
         return context
 
 
+def latest_items(user, locale, limit=3, parent=None):
+    """The newest items of a locale that the user may see, in a constant number of queries.
+
+    Returns ``KennisbankItemPage`` instances (not the specific subclasses): everything a listing
+    shows (title, kind, date, summary, URL) lives on the shared table, so no per-type queries.
+    Render them with ``templates/kennisbank/includes/item_list.html``; the home page shows them
+    (registered in ``kennisbank.apps``).
+    """
+    queryset = KennisbankItemPage.objects.filter(locale=locale)
+    if parent is not None:
+        queryset = queryset.descendant_of(parent)
+    return list(
+        visible_pages(queryset, user).order_by("-publication_date", "-first_published_at", "-pk")[
+            :limit
+        ]
+    )
+
+
 def theme_counts(locale, visible_items):
     """The themes of a locale with the number of visible items per theme, in one query."""
-    from home.models import Theme
-
     return (
         Theme.objects.filter(locale=locale)
         .annotate(
@@ -378,6 +391,16 @@ class KennisbankItemPage(BasePage):
         )
         return list(ranked[:limit])
 
+    def glossary_linker(self, request):
+        """The linker of this page's language (two queries), or None without a visible glossary."""
+        glossary = visible_pages(
+            GlossaryPage.objects.filter(locale_id=self.locale_id), request.user
+        ).first()
+        if glossary is None:
+            return None
+        terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).only("term", "slug")
+        return GlossaryLinker(terms, glossary.get_url(request))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["item_themes"] = list(self.themes.all())
@@ -386,12 +409,8 @@ class KennisbankItemPage(BasePage):
             request.user, themes=context["item_themes"], tags=context["item_tags"]
         )
         context["index_page"] = self.get_parent()
-        from .glossary import GlossaryLinker
-
-        context["glossary_linker"] = GlossaryLinker.for_page(self, request)
+        context["glossary_linker"] = self.glossary_linker(request)
         if self.accepts_votes:
-            from .votes import has_voted
-
             context["has_voted"] = has_voted(request, self)
         return context
 
@@ -481,8 +500,6 @@ class VerslagPage(KennisbankItemPage):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from home.models import StadsdorpPage
-
         context = super().get_context(request, *args, **kwargs)
         context["stadsdorpen"] = visible_pages(
             StadsdorpPage.objects.filter(
@@ -604,8 +621,6 @@ class StappenplanPage(KennisbankItemPage):
         return outline
 
     def set_imported_body(self, paragraphs):
-        from django.utils.html import escape
-
         self.introduction = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p.strip())
 
 
@@ -671,8 +686,6 @@ class PublicatiePage(KennisbankItemPage):
 
     def refresh_document_text(self):
         """Extract the document's text when the document changed; never fails the save."""
-        from .extraction import extract_document_text
-
         document = self.document
         if document is None:
             self.document_text = ""

@@ -11,7 +11,10 @@ from django.db.models import Prefetch
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
+from events.listings import upcoming_occurrences
 from home.privacy import visible_pages
+
+from .models import Binnenbuurt, BinnenbuurtNewsPage, BinnenbuurtPage, Member
 
 NEWS_LIMIT = 5
 DOCUMENTS_LIMIT = 8
@@ -19,11 +22,6 @@ EVENTS_LIMIT = 5
 
 
 def _upcoming(user, locale, group=None, limit=EVENTS_LIMIT):
-    """Upcoming occurrences from the events app, if it is installed and ready."""
-    try:
-        from events.listings import upcoming_occurrences
-    except ImportError:
-        return []
     return list(upcoming_occurrences(user, locale=locale, limit=limit, only_group=group))
 
 
@@ -39,8 +37,6 @@ def general_events(user, locale, limit=EVENTS_LIMIT):
 
 def member_of(user):
     """The member profile with its binnenbuurt and both contact persons, in one query."""
-    from .models import Member
-
     if not (user and user.is_authenticated):
         return None
     return (
@@ -55,8 +51,6 @@ def member_of(user):
 
 
 def news_items(user, parent, limit=NEWS_LIMIT):
-    from .models import BinnenbuurtNewsPage
-
     queryset = (
         BinnenbuurtNewsPage.objects.child_of(parent)
         .select_related("image")
@@ -80,8 +74,6 @@ def documents_of(binnenbuurt, limit=DOCUMENTS_LIMIT):
 
 def section_of(binnenbuurt, locale):
     """The binnenbuurt's page in the visitor's language, else the original (usually Dutch)."""
-    from .models import BinnenbuurtPage
-
     if binnenbuurt is None:
         return None
     pages = list(BinnenbuurtPage.objects.live().filter(binnenbuurt=binnenbuurt).order_by("path"))
@@ -94,8 +86,6 @@ def section_of(binnenbuurt, locale):
 def dashboard_audience(user):
     """(binnenbuurt id, is one of its contact persons): what the member home shows besides the
     pages the member's groups may see. One small query, remembered on the user object."""
-    from .models import Member
-
     memo = getattr(user, "_dashboard_audience", None)
     if memo is None:
         ids = None
@@ -152,8 +142,6 @@ def dashboard_context(page, request):
 
 
 def binnenbuurt_context(page, request):
-    from .models import Binnenbuurt, Member
-
     user = request.user
     binnenbuurt = (
         Binnenbuurt.objects.select_related("coordinator__member", "stand_in__member")

@@ -13,7 +13,9 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
+from events.models import EventPage
 from home.demo_loader import DemoAccount
+from home.models import StadsdorpIndexPage, StadsdorpPage
 
 from .models import Binnenbuurt, BinnenbuurtNewsPage, Member, MembersAreaPage
 from .services import ensure_login_restriction
@@ -174,8 +176,6 @@ def _members_area(home, home_en):
 
 
 def _stadsdorp(home):
-    from home.models import StadsdorpIndexPage, StadsdorpPage
-
     stadsdorp = StadsdorpPage.objects.descendant_of(home).order_by("path").first()
     if stadsdorp is not None:
         return stadsdorp
@@ -237,10 +237,6 @@ def _document(binnenbuurt):
 
 
 def _event(section, binnenbuurt):
-    try:
-        from events.models import EventPage
-    except ImportError:
-        return
     slug = "buurtborrel"
     if EventPage.objects.child_of(section).filter(slug=slug).exists():
         return

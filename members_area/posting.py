@@ -24,20 +24,17 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from events.models import EventPage
+
+from .forms import PostForm
+from .models import BinnenbuurtNewsPage, NewsAttachment
+
 TOKEN_SECONDS = 6 * 60 * 60
 SESSION_KEY = "members_area_post_tokens"
 
 
 def no_access(request, status=403):
     return render(request, "members_area/no_access.html", status=status)
-
-
-def _event_model():
-    try:
-        from events.models import EventPage
-    except ImportError:
-        return None
-    return EventPage
 
 
 def text_to_html(text):
@@ -111,11 +108,7 @@ def _publish_or_submit(page, user, binnenbuurt):
 
 
 def _own_post(section, user, post_id):
-    from .models import BinnenbuurtNewsPage
-
-    candidates = [BinnenbuurtNewsPage]
-    event_model = _event_model()
-    for model in candidates + ([event_model] if event_model else []):
+    for model in (BinnenbuurtNewsPage, EventPage):
         post = model.objects.child_of(section).filter(pk=post_id).first()
         if post is not None:
             owner_id = getattr(post, "posted_by_id", None) or post.owner_id
@@ -124,8 +117,6 @@ def _own_post(section, user, post_id):
 
 
 def _initial_for(post):
-    from .models import BinnenbuurtNewsPage
-
     if isinstance(post, BinnenbuurtNewsPage):
         return {"title": post.title, "text": html_to_text(post.body), "kind": "news"}
     start = timezone.localtime(post.start)
@@ -138,8 +129,6 @@ def _initial_for(post):
 
 
 def _build(kind, section, binnenbuurt, data, user, image, document, post=None):
-    from .models import BinnenbuurtNewsPage, NewsAttachment
-
     body = text_to_html(data["text"])
     if kind == "news":
         post = post or BinnenbuurtNewsPage(date=timezone.localdate(), posted_by=user, owner=user)
@@ -147,9 +136,8 @@ def _build(kind, section, binnenbuurt, data, user, image, document, post=None):
         if document is not None:
             post.attachments.add(NewsAttachment(document=document))
     else:
-        event_model = _event_model()
-        post = post or event_model(
-            audience=event_model.AUDIENCE_BINNENBUURT,
+        post = post or EventPage(
+            audience=EventPage.AUDIENCE_BINNENBUURT,
             audience_group_id=binnenbuurt.members_group_id,
             owner=user,
         )
@@ -169,12 +157,10 @@ def _build(kind, section, binnenbuurt, data, user, image, document, post=None):
 
 
 def create_post(section, request, kind):
-    from .forms import PostForm
-
     binnenbuurt = section.binnenbuurt
     if binnenbuurt is None or not binnenbuurt.is_contact_person(request.user):
         return no_access(request)
-    if kind not in ("nieuws", "activiteit") or (kind == "activiteit" and not _event_model()):
+    if kind not in ("nieuws", "activiteit"):
         return no_access(request, status=404)
     form_kind = "news" if kind == "nieuws" else "event"
     if request.method == "POST":
@@ -217,8 +203,6 @@ def create_post(section, request, kind):
 
 
 def edit_post(section, request, post_id):
-    from .forms import PostForm
-
     binnenbuurt = section.binnenbuurt
     if binnenbuurt is None or not binnenbuurt.is_contact_person(request.user):
         return no_access(request)

@@ -9,6 +9,7 @@ https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from wagtail.models import (
@@ -24,6 +25,10 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+
+from home.models import HomePage
+
+from .models import Binnenbuurt, BinnenbuurtPage, MembersAreaPage
 
 MEMBERS_GROUP = "Leden"
 EDITORS_GROUP = "Redacteuren"
@@ -51,10 +56,6 @@ def moderators_group():
 
 def get_members_area_page(create=True):
     """The Dutch "Mijn stadsdorp" page; created, login-restricted, if missing."""
-    from home.models import HomePage
-
-    from .models import MembersAreaPage
-
     default_locale = Locale.get_default()
     page = MembersAreaPage.objects.filter(locale=default_locale).order_by("path").first()
     if page is not None or not create:
@@ -107,8 +108,6 @@ def _group_restriction(restriction_model, groups, **target):
 @transaction.atomic
 def setup_binnenbuurt(binnenbuurt):
     """Create or repair the groups, page section, collection and permissions of a binnenbuurt."""
-    from .models import Binnenbuurt, BinnenbuurtPage
-
     changed = {}
     # 1. Groups: members and contact persons.
     # Names of groups, collections and workflows are data, not interface text: they stay Dutch
@@ -249,10 +248,6 @@ def sync_member_groups(member):
 
 def contact_binnenbuurten(user):
     """The binnenbuurten this user is a contact person of."""
-    from django.db.models import Q
-
-    from .models import Binnenbuurt
-
     if not (user and user.is_authenticated):
         return Binnenbuurt.objects.none()
     return Binnenbuurt.objects.filter(Q(coordinator=user) | Q(stand_in=user))

@@ -1,5 +1,7 @@
 """Keep groups, sections and permissions in step with binnenbuurten and member profiles."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -29,9 +31,6 @@ def member_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Member)
 def member_deleted(sender, instance, **kwargs):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     # When the user itself is being deleted its group links go with it.
     user = get_user_model().objects.filter(pk=instance.user_id).first()
     if user is not None:

@@ -11,6 +11,9 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from home.caching import cached, is_anonymous
+from home.listings import home_page_listings
+
 
 class SocialMetadataMixin(models.Model):
     """Open Graph data; the image falls back to the listing image."""
@@ -200,9 +203,6 @@ class HomePage(BasePage):
         return cls._clean_subpage_models
 
     def get_context(self, request, *args, **kwargs):
-        from home.caching import cached, is_anonymous
-        from home.listings import home_page_listings
-
         context = super().get_context(request, *args, **kwargs)
         if is_anonymous(request):
             # Upcoming events change with the clock too, hence the short timeout.

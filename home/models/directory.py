@@ -1,4 +1,10 @@
-"""The directory of stadsdorpen: an index page with a theme filter and one page per stadsdorp."""
+"""The directory of stadsdorpen: an index page with a theme filter and one page per stadsdorp.
+
+The theme filter: ``?thema=<slug>`` narrows the list; a bad slug never errors. Themes are matched
+by ``translation_key``, not by id: a stadsdorp that has not been translated yet (an English alias
+of the Dutch page) still links to the Dutch themes, and must show up when an English visitor
+filters on the English theme. For the same reason theme names are shown in the visitor's language.
+"""
 
 from modelcluster.fields import ParentalManyToManyField
 
@@ -14,7 +20,11 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.search import index
 
+from home.privacy import visible_pages
+
 from .base import BasePage, Theme
+
+THEME_PARAMETER = "thema"
 
 
 class StadsdorpIndexPage(BasePage):
@@ -39,11 +49,38 @@ class StadsdorpIndexPage(BasePage):
         verbose_name_plural = _("overzichten van stadsdorpen")
 
     def get_context(self, request, *args, **kwargs):
-        from home.directory import directory_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(directory_context(self, request))
+        context.update(self.directory_context(request))
         return context
+
+    def directory_context(self, request):
+        user = getattr(request, "user", None)
+        themes = list(Theme.objects.filter(locale_id=self.locale_id).order_by("name"))
+        themes_by_key = {theme.translation_key: theme for theme in themes}
+        requested_slug = request.GET.get(THEME_PARAMETER, "").strip()[:80]
+        selected_theme = next((theme for theme in themes if theme.slug == requested_slug), None)
+
+        stadsdorpen = visible_pages(
+            StadsdorpPage.objects.child_of(self).order_by("title"), user
+        ).select_related("image")
+        if selected_theme is not None:
+            stadsdorpen = stadsdorpen.filter(
+                themes__translation_key=selected_theme.translation_key
+            ).distinct()
+        stadsdorpen = list(stadsdorpen.prefetch_related("themes"))
+        for stadsdorp in stadsdorpen:
+            localized = [
+                themes_by_key.get(theme.translation_key, theme) for theme in stadsdorp.themes.all()
+            ]
+            stadsdorp.localized_themes = sorted(localized, key=lambda theme: theme.name)
+        return {
+            "themes": themes,
+            "selected_theme": selected_theme,
+            "requested_theme_slug": requested_slug,
+            "unknown_theme": bool(requested_slug) and selected_theme is None,
+            "stadsdorpen": stadsdorpen,
+            "theme_parameter": THEME_PARAMETER,
+        }
 
 
 class StadsdorpPageForm(WagtailAdminPageForm):
@@ -186,9 +223,16 @@ class StadsdorpPage(BasePage):
     @cached_property
     def localized_themes(self):
         """Themes in this page's language; listings set it in bulk to avoid a query per page."""
-        from home.directory import localized_themes
-
-        return localized_themes(self)
+        linked = list(self.themes.all())
+        keys = [theme.translation_key for theme in linked]
+        translated = {
+            theme.translation_key: theme
+            for theme in Theme.objects.filter(locale_id=self.locale_id, translation_key__in=keys)
+        }
+        return sorted(
+            (translated.get(theme.translation_key, theme) for theme in linked),
+            key=lambda theme: theme.name,
+        )
 
     @property
     def has_location(self):

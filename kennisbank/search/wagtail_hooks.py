@@ -1,6 +1,6 @@
-"""Admin parts of the search: the synonyms snippet, the "Zoektermen" report, and reindexing
-after glossary terms and themes change (Wagtail's snippet hooks,
-https://docs.wagtail.org/en/stable/reference/hooks.html#snippets)."""
+"""The results page on the kennisbank index, and the admin parts of the search: the synonyms
+snippet, the "Zoektermen" report, and reindexing after glossary terms and themes change
+(Wagtail's hooks, https://docs.wagtail.org/en/stable/reference/hooks.html)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +11,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.models import Theme
-from kennisbank.models import GlossaryTerm
+from kennisbank.models import GlossaryTerm, KennisbankIndexPage
 
-from . import admin_views, indexing, signal_handlers
+from . import admin_views, indexing, signal_handlers, views
 from .models import SearchEntry, Synonym
 
 
@@ -28,6 +28,23 @@ class SynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SynonymViewSet)
+
+
+@hooks.register("on_serve_page", order=100)
+def serve_search_results(serve_next):
+    """The kennisbank index page with search parameters is the results page.
+
+    Wagtail's own check of view restrictions is an ``on_serve_page`` hook of order 0 and wraps this
+    one, so a restricted index stays restricted for its results too.
+    https://docs.wagtail.org/en/stable/reference/hooks.html#on-serve-page
+    """
+
+    def serve(page, request, serve_args, serve_kwargs):
+        if isinstance(page, KennisbankIndexPage) and page.is_search_request(request):
+            return views.results_response(request, page)
+        return serve_next(page, request, serve_args, serve_kwargs)
+
+    return serve
 
 
 @hooks.register("register_admin_urls")

@@ -13,7 +13,7 @@ two per section, never one per item), which ``tests/bench/bench_newsletter.py`` 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
@@ -22,9 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale, Page
 
+from events.listings import attach_exceptions, events_queryset, occurrences_between
+from events.models import EventPage
 from home.privacy import denied_paths
+from kennisbank.models import KennisbankItemPage
+from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage
 
 from .blocks import KIND_BINNENBUURT, KIND_EVENTS, KIND_KENNISBANK, KIND_NEWS
+from .models import Dispatch
 from .urls_util import absolute_url
 
 DEFAULT_PERIOD = timedelta(days=31)
@@ -103,8 +108,6 @@ def subscribers_for_rendering(queryset):
 
 
 def previous_issue_start(newsletter, before):
-    from .models import Dispatch
-
     previous = (
         Dispatch.objects.filter(
             status__in=[Dispatch.STATUS_SENDING, Dispatch.STATUS_SENT],
@@ -166,8 +169,6 @@ class Composer:
     def binnenbuurt_sections(self):
         """[(binnenbuurt_id, path)] of every binnenbuurt page, in all languages."""
         if self._binnenbuurt_sections is None:
-            from members_area.models import BinnenbuurtPage
-
             self._binnenbuurt_sections = list(
                 BinnenbuurtPage.objects.values_list("binnenbuurt_id", "path")
             )
@@ -176,8 +177,6 @@ class Composer:
     @property
     def member_homes(self):
         if self._member_homes is None:
-            from members_area.models import MembersAreaPage
-
             self._member_homes = list(MembersAreaPage.objects.live().values_list("path", flat=True))
         return self._member_homes
 
@@ -276,8 +275,6 @@ class Composer:
         return None
 
     def _news_items(self, context, parent_paths, limit):
-        from members_area.models import BinnenbuurtNewsPage
-
         if not parent_paths:
             return []
         under = Q()
@@ -320,8 +317,6 @@ class Composer:
 
     def _general_news_queryset(self):
         """News pages that are children of a member home (not inside a binnenbuurt section)."""
-        from members_area.models import BinnenbuurtNewsPage
-
         children = Q(pk__in=[])
         for path in self.member_homes:
             children |= Q(path__startswith=path, depth=len(path) // Page.steplen + 1)
@@ -331,10 +326,6 @@ class Composer:
         return self._news_page_items(context, self._general_news_queryset(), limit)
 
     def kennisbank_section(self, context, value):
-        try:
-            from kennisbank.models import KennisbankItemPage
-        except ImportError:  # the kennisbank app is switched off
-            return None
         queryset = KennisbankItemPage.objects.filter(
             self.in_period("publication_date"), locale=context["locale"]
         ).order_by("-publication_date", "-first_published_at", "-pk")
@@ -356,8 +347,6 @@ class Composer:
         )
 
     def _event_items(self, context, queryset, limit, weeks):
-        from events.listings import occurrences_between
-
         window_end = self.events_from + timedelta(weeks=weeks)
         occurrences = occurrences_between(
             context["audience"].user,
@@ -386,9 +375,6 @@ class Composer:
         return items
 
     def _events_queryset(self, context):
-        from events.listings import events_queryset
-        from events.models import EventPage
-
         queryset = events_queryset(context["audience"].user, locale=context["locale"])
         if context["hidden"]:
             queryset = queryset.exclude(context["hidden"])
@@ -399,15 +385,11 @@ class Composer:
         )
 
     def events_section(self, context, value):
-        from events.models import EventPage
-
         queryset = self._events_queryset(context).exclude(audience=EventPage.AUDIENCE_BINNENBUURT)
         items = self._event_items(context, queryset, value["max_items"], value.get("weeks") or 4)
         return Section(kind=KIND_EVENTS, heading=str(DEFAULT_HEADINGS[KIND_EVENTS]), items=items)
 
     def binnenbuurt_section(self, context, value):
-        from events.models import EventPage
-
         binnenbuurt = context["audience"].binnenbuurt
         if binnenbuurt is None:
             return None
@@ -435,8 +417,6 @@ class Composer:
 
     def pages_section(self, context, value):
         """Hand-picked pages, kept in the editor's order, minus what this reader may not see."""
-        from events.models import EventPage
-
         chosen = [(child["page"], child["note"]) for child in value["pages"] if child["page"]]
         if not chosen:
             return None
@@ -482,8 +462,6 @@ class Composer:
             queryset = self._general_news_queryset()
             return list(self.visible(queryset, context).order_by("-date")[: value["max_items"]])
         if kind == KIND_KENNISBANK:
-            from kennisbank.models import KennisbankItemPage
-
             queryset = KennisbankItemPage.objects.filter(
                 self.in_period("publication_date"), locale=context["locale"]
             )
@@ -491,9 +469,6 @@ class Composer:
                 self.visible(queryset, context).order_by("-publication_date")[: value["max_items"]]
             )
         if kind == KIND_EVENTS:
-            from events.listings import occurrences_between
-            from events.models import EventPage
-
             queryset = self._events_queryset(context).exclude(
                 audience=EventPage.AUDIENCE_BINNENBUURT
             )
@@ -514,10 +489,6 @@ class Composer:
 
 def _with_exceptions(events):
     """Load the recurrence exceptions of all events at once (not one query per event)."""
-    try:
-        from events.listings import attach_exceptions
-    except ImportError:  # an older events app prefetches them itself
-        return events
     return attach_exceptions(events)
 
 
@@ -576,6 +547,4 @@ class _PlainMember(AnonymousUser):
 
     @property
     def groups(self):
-        from django.contrib.auth.models import Group
-
         return Group.objects.none()

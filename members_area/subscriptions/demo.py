@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from home.models import SiteSettings
+
 from .blocks import default_body
 from .models import Dispatch, NewsletterIndexPage, NewsletterPage, Subscriber
 from .services import sync_all_members
@@ -95,8 +97,6 @@ def load(ctx):
         )
     added = sync_all_members()
     try:
-        from home.models import SiteSettings
-
         site_settings = SiteSettings.load()
         if not site_settings.newsletter_url:
             site_settings.newsletter_url = absolute_reverse("subscriptions:signup", "nl")

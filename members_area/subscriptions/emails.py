@@ -16,6 +16,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from home.models import SiteSettings
+
+from .composition import audience_for
 from .tokens import unsubscribe_token
 from .urls_util import absolute_reverse, absolute_url, base_url
 
@@ -48,8 +51,6 @@ def mail_host():
 
 
 def organisation_name():
-    from home.models import SiteSettings
-
     try:
         return SiteSettings.load().organisation_name
     except Exception:  # no settings row yet (fresh database)
@@ -70,8 +71,6 @@ def links_for(subscriber):
 
 def render_newsletter(newsletter, subscriber, composer, organisation=None):
     """(subject, text, html, links) for one subscriber."""
-    from .composition import audience_for
-
     # One language per e-mail: the issue's. Readers of a language the issue was not translated
     # into get the original (see sending.recipients).
     language = newsletter.locale.language_code

@@ -46,9 +46,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .composition import Composer, subscribers_for_rendering
+from .composition import Composer, issue_period, subscribers_for_rendering
 from .emails import build_message, organisation_name
 from .models import Delivery, Dispatch, NewsletterPage, Subscriber
+from .services import sync_all_members
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +140,6 @@ def schedule(newsletter, send_at, user=None):
 
 def start(newsletter, user=None, runner=None):
     """Take the send for this process and make sure every recipient has a Delivery row."""
-    from .services import sync_all_members
-
     runner = runner or runner_id()
     if not newsletter.live:
         raise SendRefused("not live")
@@ -162,8 +161,6 @@ def start(newsletter, user=None, runner=None):
             if alive or (alive is None and not stale):
                 raise SendRefused(f"being sent by {dispatch.runner}")
         if dispatch.started_at is None:
-            from .composition import issue_period
-
             dispatch.period_start, _end = issue_period(newsletter)
             dispatch.started_at = now
         if dispatch.requested_by_id is None and user is not None:

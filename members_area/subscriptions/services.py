@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from members_area.models import Member
+
 from .models import Subscriber, normalise_email
 from .tokens import confirmation_token
 from .urls_util import absolute_reverse
@@ -162,8 +164,6 @@ def sync_all_members():
 
     Runs when a send starts, so members added by an import without signals are not skipped.
     """
-    from members_area.models import Member
-
     existing_users = Subscriber.objects.filter(user__isnull=False).values("user_id")
     existing_emails = set(Subscriber.objects.values_list("email", flat=True))
     new = []

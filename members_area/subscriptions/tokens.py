@@ -19,6 +19,8 @@ from datetime import timedelta
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .models import Subscriber
+
 UNSUBSCRIBE_SALT = "subscriptions.unsubscribe.v2"
 UNSUBSCRIBE_MAX_AGE = timedelta(days=400)
 LEGACY_UNSUBSCRIBE_SALT = "subscriptions.unsubscribe"
@@ -39,8 +41,6 @@ def unsubscribe_token(subscriber):
 
 
 def read_unsubscribe_token(token):
-    from .models import Subscriber
-
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
         subscriber = Subscriber.objects.filter(pk=int(data["s"])).first()
@@ -66,8 +66,6 @@ def confirmation_token(subscriber, nonce):
 
 def read_confirmation_token(token):
     """The subscriber whose CURRENT confirmation link this is, else None."""
-    from .models import Subscriber
-
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
         subscriber = Subscriber.objects.filter(pk=int(data["s"])).first()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from home import listings
 from home.factories import ContentPageFactory, StadsdorpPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,30 +28,32 @@ def test_home_page_renders_in_english(client, english_home):
     assert "Network of Stadsdorpen" in response.content.decode()
 
 
-def test_home_page_lists_come_from_the_other_apps_when_present(client, home_page):
-    from home import listings
-
-    response = client.get("/nl/")
-    html = response.content.decode()
-    if listings.latest_items is None:
-        assert "home-kennisbank-title" not in html
-    else:
-        assert "home-kennisbank-title" in html
-    if listings.upcoming_occurrences is None:
-        assert "home-events-title" not in html
-    else:
-        assert "home-events-title" in html
+def test_home_page_shows_the_listings_the_apps_register(client, home_page):
+    html = client.get("/nl/").content.decode()
+    assert "home-kennisbank-title" in html
+    assert "home-events-title" in html
+    assert html.index("home-kennisbank-title") < html.index("home-events-title")
 
 
-def test_home_page_without_other_apps_renders_empty(client, home_page, monkeypatch):
-    from home import listings
+def test_a_registered_listing_renders_its_template_with_its_items(client, home_page, monkeypatch):
+    calls = []
 
-    monkeypatch.setattr(listings, "latest_items", None)
-    monkeypatch.setattr(listings, "upcoming_occurrences", None)
-    response = client.get("/nl/")
-    assert response.status_code == 200
-    assert "home-kennisbank-title" not in response.content.decode()
-    assert "home-events-title" not in response.content.decode()
+    def items(user, locale, limit):
+        calls.append((user.is_authenticated, locale.language_code, limit))
+        return []
+
+    monkeypatch.setattr(listings, "_listings", dict(listings._listings))
+    listings.register(
+        listings.HomeListing(
+            name="extra", template="kennisbank/includes/home_listing.html", items=items, order=99
+        )
+    )
+    html = client.get("/nl/").content.decode()
+    assert calls == [(False, "nl", listings.HOME_PAGE_LIMIT)]
+    # The kennisbank's own section first, then the extra one at the end, with its empty text.
+    assert html.count('id="home-kennisbank-title"') == 2
+    assert html.rindex("home-kennisbank-title") > html.index("home-events-title")
+    assert "Er staan nog geen artikelen in de kennisbank." in html
 
 
 def test_content_page_renders_every_block(client, home_page):

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from wagtail.models import Locale
 
@@ -16,8 +17,7 @@ from kennisbank.factories import (
     GlossaryTermFactory,
     StappenplanPageFactory,
 )
-from kennisbank.listings import latest_items
-from kennisbank.models import HelpfulVote, KennisbankFeaturedItem
+from kennisbank.models import HelpfulVote, KennisbankFeaturedItem, latest_items
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,15 @@ def test_index_delegates_search_parameters(client, kennisbank, items, monkeypatc
     assert client.get(kennisbank.url + "?theme=cultuur").content == b"results"
     assert calls == [("flyer", kennisbank.pk), (None, kennisbank.pk)]
     assert client.get(kennisbank.url).content != b"results"
+
+
+def test_search_results_of_a_restricted_index_stay_behind_the_login(
+    client, kennisbank, items, restrict_to_login
+):
+    restrict_to_login(kennisbank)
+    response = client.get(kennisbank.url + "?q=flyer")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_related_items_share_themes_and_tags_and_exclude_private(items, restrict_to_login):

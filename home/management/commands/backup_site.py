@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -114,8 +116,6 @@ def applied_migrations():
 
 
 def permission_keys():
-    from django.contrib.auth.models import Permission
-
     return [
         [
             permission.content_type.app_label,
@@ -128,8 +128,6 @@ def permission_keys():
 
 
 def content_type_keys():
-    from django.contrib.contenttypes.models import ContentType
-
     return [[ct.app_label, ct.model] for ct in ContentType.objects.order_by("pk")]
 
 

@@ -18,6 +18,8 @@ from io import StringIO
 from pathlib import Path, PurePosixPath
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -28,6 +30,7 @@ from django.db.models.signals import post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
 from cms import page_cache
 
@@ -50,9 +53,6 @@ def has_content():
 def recreate_content_types_and_permissions(manifest):
     """``flush`` recreates the default ones; data migrations made others (e.g. wagtail-localize's
     ``submit_translation``) that the data refers to by natural key."""
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
     for app_label, model in manifest.get("content_types", []):
         ContentType.objects.get_or_create(app_label=app_label, model=model)
     for app_label, model, codename, name in manifest.get("permissions", []):
@@ -67,13 +67,7 @@ def raw_unsafe_receivers_disconnected():
     """Receivers that act on every save, even ``loaddata``'s raw ones, are switched off while the
     backup loads: wagtail-localize would synchronise page trees half-way through (and fail on a
     locale that is not loaded yet)."""
-    muted = []
-    try:
-        from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
-    except ImportError:
-        pass
-    else:
-        muted.append((sync_trees_on_locale_sync_save, LocaleSynchronization))
+    muted = [(sync_trees_on_locale_sync_save, LocaleSynchronization)]
     for receiver, sender in muted:
         post_save.disconnect(receiver, sender=sender)
     try:

@@ -1,5 +1,7 @@
 """./manage.py import_kennisbank PATH... — import files as kennisbank pages (see importer.py)."""
 
+from tqdm import tqdm
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -49,8 +51,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Geen voortgangsbalk tonen.")
 
     def handle(self, *args, **options):
-        from tqdm import tqdm
-
         parent = self.find_parent(options)
         importer = KennisbankImporter(
             parent,

@@ -5,7 +5,7 @@ from tqdm import tqdm
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kennisbank.search import indexing
+from kennisbank.search import elastic, indexing
 
 
 class Command(BaseCommand):
@@ -42,8 +42,6 @@ class Command(BaseCommand):
             if engine == "database":
                 count = indexing.rebuild(pages, progress=progress)
             else:
-                from kennisbank.search import elastic
-
                 try:
                     count = elastic.rebuild(pages, progress=progress)
                 except elastic.ElasticsearchUnavailable as error:
