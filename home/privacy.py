@@ -1,9 +1,18 @@
-"""Which pages a visitor may see, expressed as a queryset filter.
+"""The one privacy rule: which pages a visitor may see.
 
 Wagtail's own view restrictions (login, groups, password) are the single source of truth for
 privacy; see https://docs.wagtail.org/en/stable/advanced_topics/privacy.html. Wagtail only
-enforces them when a page is *served*; every listing, search, feed, sitemap and menu must filter
-with ``visible_pages`` too, otherwise restricted pages leak through them.
+enforces them when a page is *served*; everything else that shows pages asks this module, so a
+restricted page cannot leak through a list:
+
+* ``visible_pages(queryset, user)`` for a page queryset: menus, the home page's lists, the
+  directory, the kennisbank's lists and RSS feed, the agenda and its iCal feeds, the sitemap, the
+  member home;
+* ``denied_paths(user)`` with ``is_denied(path, denied)`` for one page in hand, or ``hidden_q``
+  for a queryset: the search engines turn the same paths into their own filter (the database
+  engine into a bitmap, Elasticsearch into ``prefix`` clauses on ``path``) and the newsletter
+  composes every section with it;
+* ``audience(user)`` for a cache key: visitors with the same audience see the same pages.
 """
 
 from contextlib import suppress
@@ -63,7 +72,11 @@ def group_ids(user):
     if memo is not None and memo[0] == _generation[0]:
         return memo[1]
     generation = _generation[0]
-    ids = tuple(sorted(user.groups.values_list("id", flat=True)))
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    if prefetched is not None:  # e.g. the newsletter's subscribers, in bulk
+        ids = tuple(sorted(group.pk for group in prefetched))
+    else:
+        ids = tuple(sorted(user.groups.values_list("id", flat=True)))
     with suppress(AttributeError):
         user._privacy_group_ids = (generation, ids)
     return ids
@@ -120,16 +133,21 @@ def is_denied(path, denied):
     return any(path[:length] in denied for length in range(4, len(path) + 1, 4))
 
 
+def hidden_q(paths):
+    """Q of the pages at or below these tree paths (``denied_paths``); empty for no paths."""
+    hidden = Q()
+    for path in sorted(paths):
+        hidden |= Q(path__startswith=path)
+    return hidden
+
+
 def visible_pages(queryset, user):
     """Filter a page queryset down to live pages this user may view."""
     queryset = queryset.live()
     denied = denied_paths(user)
     if not denied:
         return queryset
-    hidden = Q()
-    for path in sorted(denied):
-        hidden |= Q(path__startswith=path)
-    return queryset.exclude(hidden)
+    return queryset.exclude(hidden_q(denied))
 
 
 def can_view(page, user):

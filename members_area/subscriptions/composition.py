@@ -24,7 +24,7 @@ from wagtail.models import Locale, Page
 
 from events.listings import attach_exceptions, events_queryset, occurrences_between
 from events.models import EventPage
-from home.privacy import denied_paths
+from home import privacy
 from kennisbank.models import KennisbankItemPage
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage
 
@@ -76,15 +76,14 @@ class Audience:
 
     @property
     def key(self):
+        """Readers with the same key get the same sections: what they may see
+        (``home.privacy.audience``), their language and their own binnenbuurt."""
         if not self.is_member:
             return (self.language, "public")
-        group_ids = tuple(sorted(group.pk for group in self.user.groups.all()))
         return (
             self.language,
-            "member",
             self.binnenbuurt.pk if self.binnenbuurt else None,
-            group_ids,
-            self.user.is_superuser,
+            privacy.audience(self.user),
         )
 
 
@@ -203,10 +202,9 @@ class Composer:
     # -- privacy ---------------------------------------------------------------------------------
 
     def hidden_filter(self, audience):
-        """Q of pages the audience must not get: restricted for them, or another binnenbuurt's."""
-        hidden = Q()
-        for path in sorted(denied_paths(audience.user)):
-            hidden |= Q(path__startswith=path)
+        """Q of pages the audience must not get: what ``home.privacy`` denies them and, on top of
+        that, other binnenbuurten's sections (an administrator who is a member reads as one)."""
+        hidden = privacy.hidden_q(privacy.denied_paths(audience.user))
         own_id = audience.binnenbuurt.pk if audience.binnenbuurt else None
         for binnenbuurt_id, path in self.binnenbuurt_sections:
             if binnenbuurt_id != own_id:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,7 @@ from cms.accounts import throttle
 from events import ical
 from events.listings import events_queryset
 from events.models import EventIndexPage
+from home.privacy import visible_pages
 
 from . import services
 from .composition import _with_exceptions
@@ -190,8 +192,8 @@ def my_calendar(request):
 
 
 def _public_feed_url(request):
-    index = EventIndexPage.objects.live().public().filter(locale__language_code=get_language())
-    index = index.first() or EventIndexPage.objects.live().public().first()
+    public = visible_pages(EventIndexPage.objects.all(), AnonymousUser())
+    index = public.filter(locale__language_code=get_language()).first() or public.first()
     return request.build_absolute_uri(f"{index.get_url(request)}ical/") if index else ""
 
 
