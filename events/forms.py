@@ -56,8 +56,6 @@ class SignupForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
-        # The browser's own validation would hide our Dutch messages; the server checks all.
-        self.fields["number_of_people"].widget.attrs.pop("max", None)
 
     def clean_number_of_people(self):
         value = self.cleaned_data["number_of_people"]

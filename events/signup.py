@@ -103,7 +103,7 @@ def register(
             raise SignupRefused(_("Meld minstens 1 persoon aan."), "number_of_people")
         if number_of_people > event.max_per_signup:
             raise SignupRefused(
-                _("U kunt met hoogstens %(max)s personen tegelijk aanmelden.")
+                _("U kunt zich met hoogstens %(max)s personen tegelijk aanmelden.")
                 % {"max": event.max_per_signup},
                 "number_of_people",
             )

@@ -343,6 +343,13 @@ def upcoming_for(event, request, count=6):
     return event_occurrences(event, now, now + timedelta(days=400), request=request, limit=count)
 
 
+def member_details(user):
+    """A logged-in member signs up as themselves: name and e-mail filled in, still editable."""
+    if not user.is_authenticated:
+        return {}
+    return {"name": user.get_full_name() or "", "email": user.email or ""}
+
+
 def event_context(request, event, form=None, occurrences=None):
     now = timezone.now()
     occurrences = occurrences if occurrences is not None else upcoming_for(event, request)
@@ -377,7 +384,8 @@ def event_context(request, event, form=None, occurrences=None):
                     selected.original_date
                     if selected and selected in signup_occurrences
                     else signup_occurrences[0].original_date
-                ).isoformat()
+                ).isoformat(),
+                **member_details(request.user),
             },
         )
     return {

@@ -27,11 +27,11 @@ def base_url(live_server):
     return live_server.url
 
 
-def fill_form(page, name, email, people="1"):
+def fill_form(page, name, email, people="1", button="Aanmelden"):
     page.get_by_label("Uw naam").fill(name)
     page.get_by_label("Uw e-mailadres").fill(email)
     page.get_by_label("Met hoeveel personen komt u?").fill(people)
-    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_role("button", name=button).click()
 
 
 def test_sign_up_then_cancel_from_the_email(page, base_url, assert_accessible):
@@ -40,9 +40,14 @@ def test_sign_up_then_cancel_from_the_email(page, base_url, assert_accessible):
     expect(page.locator("h1")).to_have_text("Aanmelden: Lezing: wilsverklaring en levenstestament")
     assert_accessible(page, "sign-up form")
 
-    # Too many people: refused, input kept.
+    expect(page.get_by_label("Met hoeveel personen komt u?")).to_have_attribute("max", "2")
+    # Too many people: refused, input kept, and the error summary is where the eye and the
+    # keyboard are (focused and scrolled to), with "Fout:" in the title for screen readers.
     fill_form(page, "Anna Browser", email, people="5")
     expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert 0 <= page.get_by_role("alert").bounding_box()["y"] < page.viewport_size["height"]
+    expect(page).to_have_title(re.compile("^Fout: "))
     expect(page.locator(".field-error")).to_contain_text("hoogstens 2")
     expect(page.get_by_label("Uw naam")).to_have_value("Anna Browser")
     assert_accessible(page, "sign-up form with errors")
@@ -92,9 +97,11 @@ def test_full_event_offers_the_waiting_list(page, base_url):
         page.goto(f"{base_url}/nl/agenda/excursie-museum/")
         expect(page.locator(".event-facts .badge--full")).to_have_text("Vol")
         expect(page.locator(".notice--full")).to_contain_text("wachtlijst")
+        expect(page.locator(".event-facts")).not_to_contain_text("Nog 0 plaatsen")
         email = f"wacht-{uuid.uuid4().hex[:8]}@example.org"
-        fill_form(page, "Willem Wachtlijst", email)
+        fill_form(page, "Willem Wachtlijst", email, button="Vol — zet mij op de wachtlijst")
         expect(page.locator("h1")).to_have_text("U staat op de wachtlijst")
+        expect(page.get_by_role("link", name=re.compile("Zet in mijn agenda"))).to_have_count(0)
         registration = Registration.objects.get(email=email)
         assert registration.status == "waitlisted"
     finally:

@@ -239,3 +239,34 @@ def test_reused_form_token_with_other_data_never_shows_someone_else(make_event, 
     body = post_signup(client, event, form_token="shared", email="tweede@example.org").content
     assert b"eerste@example.org" not in body and b"tweede@example.org" in body
     assert Registration.objects.count() == 2
+
+
+def test_a_full_event_says_so_and_offers_the_waiting_list(make_event, client):
+    event = make_event(signup_enabled=True, capacity=1, waitlist_enabled=True)
+    post_signup(client, event, email="a@example.org", form_token="first")
+    body = client.get(event.url).content.decode()
+    assert "Nog 0 plaatsen" not in body
+    assert "Vol: alle 1 plaatsen zijn bezet" in body
+    assert "Vol — zet mij op de wachtlijst" in body
+
+    waiting = post_signup(client, event, email="b@example.org", form_token="second")
+    body = waiting.content.decode()
+    assert "U staat op de wachtlijst" in body
+    # Not a place yet: no calendar entry offered.
+    assert "Zet in mijn agenda" not in body
+    confirmed = post_signup(
+        client, make_event(signup_enabled=True, capacity=5), form_token="third"
+    ).content.decode()
+    assert "Zet in mijn agenda" in confirmed
+
+
+def test_a_logged_in_member_finds_name_and_email_filled_in(make_event, client, django_user_model):
+    event = make_event(signup_enabled=True, capacity=5)
+    member = django_user_model.objects.create_user(
+        "anneke", email="anneke@example.org", first_name="Anneke", last_name="de Vries"
+    )
+    assert 'value="anneke@example.org"' not in client.get(event.url).content.decode()
+    client.force_login(member)
+    body = client.get(event.url).content.decode()
+    assert 'value="Anneke de Vries"' in body
+    assert 'value="anneke@example.org"' in body
