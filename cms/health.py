@@ -1,11 +1,20 @@
 """``/health/`` for a load balancer: can this app server answer real requests?
 
-It checks what every page needs: the database (``SELECT 1``), the cache (a set and get of a
-per-request key) and, when the kennisbank uses Elasticsearch, a ping of the cluster. The answer is
-``200 {"status": "ok", ...}`` or ``503 {"status": "error", ...}`` with one word per check, never an
-exception text, version or host name (the endpoint is public). It lives outside the language
-prefixes, is exempt from the HTTPS redirect in production (load balancers probe plain HTTP) and is
-never cached (``Cache-Control: no-store``, which the anonymous page cache also respects).
+It checks the database (``SELECT 1``), the cache (a ping, or a set and get of a per-request key
+for caches that cannot ping) and, when the kennisbank uses Elasticsearch, a ping of the cluster.
+Only the checks in ``REQUIRED_CHECKS`` (default: the database) make the server unhealthy: without
+the cache pages come from the database (``cms/cache.py``), without Elasticsearch the kennisbank
+falls back to the database engine, so taking the server out of the load balancer would only
+make things worse. The answers:
+
+* ``200 {"status": "ok", "checks": {...}}``;
+* ``200 {"status": "degraded", "checks": {..., "cache": "error"}}`` — serving, but slower;
+* ``503 {"status": "error", "checks": {"database": "error", ...}}`` — a required check failed.
+
+One word per check, never an exception text, version or host name (the endpoint is public). It
+lives outside the language prefixes, is exempt from the HTTPS redirect in production (load
+balancers probe plain HTTP) and is never cached (``Cache-Control: no-store``, which the anonymous
+page cache also respects). It touches no session or user, so it answers while the database is away.
 """
 
 import logging
@@ -31,6 +40,10 @@ def check_database():
 
 
 def check_cache():
+    if hasattr(cache, "is_available"):  # cms.cache.ResilientRedisCache never raises
+        if not cache.is_available():
+            raise RuntimeError("cache unreachable")
+        return
     key = f"health:{uuid.uuid4().hex}"
     cache.set(key, "ok", timeout=10)
     try:
@@ -65,21 +78,28 @@ def run_checks():
             check()
         except Exception:
             # The details go to the log, not to the public answer.
-            logger.exception("Health check %s failed", name)
+            logger.warning("Health check %s failed", name, exc_info=True)
             results[name] = "error"
         else:
             results[name] = "ok"
     return results
 
 
+def overall_status(results):
+    required = set(getattr(settings, "REQUIRED_CHECKS", ["database"]))
+    failing = {name for name, value in results.items() if value != "ok"}
+    if failing & required:
+        return "error"
+    return "degraded" if failing else "ok"
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def health(request):
     results = run_checks()
-    healthy = all(value == "ok" for value in results.values())
+    status = overall_status(results)
     response = JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results},
-        status=200 if healthy else 503,
+        {"status": status, "checks": results}, status=503 if status == "error" else 200
     )
     response["Cache-Control"] = "no-store"
     return response

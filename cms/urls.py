@@ -12,6 +12,9 @@ from cms.accounts.views import AdminLogoutView, AdminPasswordResetView
 from cms.health import health
 from home.private_images import private_image
 
+# A clean 503 page while the database is away, the 500 page otherwise (cms/errors.py).
+handler500 = "cms.errors.server_error"
+
 urlpatterns = [
     path("health/", health, name="health"),
     # Before Wagtail's own admin URLs, which it replaces (cms/accounts/views.py).

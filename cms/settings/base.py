@@ -121,6 +121,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A persistent connection that died with a database restart is replaced at the start of
+        # the next request, so a worker recovers without a restart (cms/errors.py).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -180,16 +183,22 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_URL"):
+    # Django's Redis backend with short timeouts and a circuit breaker: without Redis every read
+    # is a miss and pages come from the database (cms/cache.py).
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "stadsdorpen",
+        "BREAKER_SECONDS": float(os.environ.get("CACHE_BREAKER_SECONDS", "3")),
     }
 
 # Whole-page cache for anonymous visitors (cms/page_cache.py); needs a shared cache between
 # workers for invalidation, hence on by default only with Redis.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(os.environ.get("REDIS_URL")))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# /health/ answers 503 only when one of these fails; a failing cache or search engine makes it
+# "degraded" (200): the site still serves, from the database (cms/health.py).
+REQUIRED_CHECKS = env_list("REQUIRED_CHECKS", "database")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

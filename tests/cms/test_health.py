@@ -19,12 +19,13 @@ def test_healthy_site_answers_ok(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
-def test_failing_cache_answers_503_without_details(client):
+def test_failing_cache_answers_degraded_without_details(client):
     with mock.patch.object(cache, "set", side_effect=ConnectionError("redis://secret@host down")):
         response = client.get("/health/")
-    assert response.status_code == 503
+    # Pages still come from the database: the load balancer must keep sending traffic.
+    assert response.status_code == 200
     body = response.json()
-    assert body == {"status": "error", "checks": {"database": "ok", "cache": "error"}}
+    assert body == {"status": "degraded", "checks": {"database": "ok", "cache": "error"}}
     assert "secret" not in response.content.decode()
 
 
@@ -32,7 +33,15 @@ def test_failing_database_answers_503(client):
     with mock.patch("cms.health.check_database", side_effect=RuntimeError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json()["checks"]["database"] == "error"
+    assert response.json() == {"status": "error", "checks": {"database": "error", "cache": "ok"}}
+
+
+def test_required_checks_decide_what_is_fatal(client, settings):
+    settings.REQUIRED_CHECKS = ["database", "cache"]
+    with mock.patch("cms.health.check_cache", side_effect=RuntimeError("down")):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
 
 
 def test_search_is_checked_only_when_elasticsearch_is_configured(client):
@@ -43,7 +52,8 @@ def test_search_is_checked_only_when_elasticsearch_is_configured(client):
         mock.patch("elasticsearch.Elasticsearch.ping", return_value=False),
     ):
         response = client.get("/health/")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["search"] == "error"
     with mock.patch("cms.health.check_search") as check_search:
         assert "search" not in client.get("/health/").json()["checks"]

@@ -1,0 +1,215 @@
+"""Django's Redis cache, made to degrade instead of fail when Redis goes away.
+
+Every page asks the cache something before any view runs (the page cache's generation counter,
+cached fragments, the session store), so with Django's plain ``RedisCache`` a Redis restart turns
+every request into a 500 — ``/health/`` included. ``ResilientRedisCache`` keeps Django's backend
+(https://docs.djangoproject.com/en/5.2/topics/cache/#redis) and adds three things:
+
+* short socket timeouts (0.5 s to connect and to read) and no retries, so an unreachable Redis
+  costs a request at most about half a second, not gunicorn's 30 s timeout;
+* a small circuit breaker per process: after a connection error every read is a miss, every write
+  a no-op and ``incr`` reports a missing key (``ValueError``, which callers already handle) for
+  ``BREAKER_SECONDS`` (default 3) instead of trying Redis again on every request. Then one call
+  tries again; the outage is logged once (warning) and the recovery once;
+* on recovery it deletes every key under its ``KEY_PREFIX`` before it serves anything: writes
+  that were dropped during the outage may have included a bump of the page cache's generation
+  (``cms/page_cache.py``), so a page cached before the outage must not come back.
+
+The database stays the source of truth: sessions are ``cached_db`` (read from the cache, always
+written to the database), the login and e-mail limits are counted in the database.
+"""
+
+import logging
+import threading
+import time
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+DEFAULT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "retry": Retry(NoBackoff(), 0),
+    "health_check_interval": 30,
+}
+WIPE_BATCH = 500
+
+
+class Breaker:
+    """The state of one Redis location, shared by the threads of a process."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.open_until = 0.0
+        self.outage = False
+
+    def is_open(self):
+        return self.outage and time.monotonic() < self.open_until
+
+    def trip(self, location, error):
+        with self.lock:
+            first = not self.outage
+            self.outage = True
+            self.open_until = time.monotonic() + self.seconds
+        if first:
+            logger.warning(
+                "Cache unreachable (%s: %s); serving without it and trying again every %s s",
+                type(error).__name__,
+                error,
+                self.seconds,
+                extra={"cache_location": location},
+            )
+
+
+# One breaker per location and process: Django makes a cache object per thread.
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(location, seconds):
+    with _breakers_lock:
+        if location not in _breakers:
+            _breakers[location] = Breaker(seconds)
+        return _breakers[location]
+
+
+def reset_breakers():
+    """Forget every outage (for tests that start a new Redis on a port used before)."""
+    with _breakers_lock:
+        _breakers.clear()
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        params["OPTIONS"] = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
+        super().__init__(server, params)
+        self.location = ",".join(self._servers)
+        self.breaker = breaker_for(self.location, float(params.get("BREAKER_SECONDS", 3)))
+
+    # The circuit breaker -------------------------------------------------------------------
+
+    def _guarded(self, operation, fallback):
+        breaker = self.breaker
+        if breaker.is_open():
+            return fallback()
+        if breaker.outage and not self._recover():
+            return fallback()
+        try:
+            return operation()
+        except UNREACHABLE as error:
+            breaker.trip(self.location, error)
+            return fallback()
+
+    def _recover(self):
+        """After an outage: wipe our keys, then close the breaker. False while Redis is away."""
+        breaker = self.breaker
+        with breaker.lock:
+            if not breaker.outage:
+                return True  # another thread recovered meanwhile
+            if time.monotonic() < breaker.open_until:
+                return False
+            try:
+                deleted = self.wipe_prefix()
+            except UNREACHABLE:
+                breaker.open_until = time.monotonic() + breaker.seconds
+                return False
+            breaker.outage = False
+        logger.warning(
+            "Cache reachable again; %s keys of the outage's time deleted",
+            deleted,
+            extra={"cache_location": self.location},
+        )
+        return True
+
+    def wipe_prefix(self):
+        """Delete every key this cache wrote (its ``KEY_PREFIX``); the whole db without one."""
+        client = self._cache.get_client(None, write=True)
+        if not self.key_prefix:
+            client.flushdb()
+            return -1
+        deleted = 0
+        batch = []
+        for key in client.scan_iter(match=f"{self.key_prefix}:*", count=WIPE_BATCH):
+            batch.append(key)
+            if len(batch) >= WIPE_BATCH:
+                deleted += client.delete(*batch)
+                batch = []
+        if batch:
+            deleted += client.delete(*batch)
+        return deleted
+
+    def is_available(self):
+        """Whether Redis answers now (for ``/health/``); trips the breaker when it does not."""
+
+        def ping():
+            return bool(self._cache.get_client(None, write=True).ping())
+
+        return self._guarded(ping, lambda: False)
+
+    # Django's cache API, each call guarded -------------------------------------------------
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
+            lambda: False,
+        )
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).get(key, default, version), lambda: default
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
+            lambda: None,
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False
+        )
+
+    def delete(self, key, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False
+        )
+
+    def get_many(self, keys, version=None):
+        return self._guarded(lambda: super(ResilientRedisCache, self).get_many(keys, version), dict)
+
+    def has_key(self, key, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).has_key(key, version), lambda: False
+        )
+
+    def incr(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key '{key}' not found (cache unreachable).")
+
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+            lambda: list(data),
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None
+        )
+
+    def clear(self):
+        return self._guarded(lambda: super(ResilientRedisCache, self).clear(), lambda: False)

@@ -1,0 +1,42 @@
+"""The site's answer when a request fails on the server: a clean 503 while the database is away.
+
+Django turns an exception anywhere in the middleware stack or a view into the ``handler500``
+view (https://docs.djangoproject.com/en/5.2/topics/http/views/#customizing-error-views), still
+inside the ``except`` block, so this handler can look at what went wrong. A lost or refused
+database connection (PostgreSQL restarting, a failover) is not a bug of ours: the visitor gets a
+short "try again in a minute" page with ``503`` and ``Retry-After``, which load balancers and
+crawlers understand, instead of the 500 page. Both pages are plain HTML without template tags or
+context processors, so they render without the database. ``CONN_HEALTH_CHECKS`` lets the next
+request of a worker open a new connection once the database is back: no restart needed.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(error):
+    """Whether ``error`` means the database cannot be reached (as opposed to a bad query)."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def service_unavailable_response():
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    error = sys.exc_info()[1]
+    if error is not None and database_unavailable(error):
+        logger.warning("Database unavailable: answered 503 (%s)", type(error).__name__)
+        return service_unavailable_response()
+    return HttpResponseServerError(loader.get_template(template_name).render())

@@ -1,0 +1,55 @@
+"""While the database is away visitors get a clean 503 page, never a 500 or a traceback."""
+
+from unittest import mock
+
+import pytest
+
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
+
+from home.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_away():
+    def refuse(self):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", refuse):
+        yield
+
+
+def test_pages_answer_a_clean_503_with_retry_after(home_page, database_away):
+    client = Client(raise_request_exception=False)
+    response = client.get("/nl/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    assert "De website is even niet bereikbaar" in text
+    assert "5432" not in text
+    assert "Traceback" not in text
+
+
+def test_a_logged_in_request_gets_the_503_page_too(home_page, database_away):
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abc123"
+    response = client.get("/nl/")
+    assert response.status_code == 503
+
+
+def test_health_names_the_database_while_it_is_away(home_page, database_away):
+    response = Client(raise_request_exception=False).get("/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error"
+
+
+def test_other_errors_still_answer_the_500_page(home_page):
+    client = Client(raise_request_exception=False)
+    with mock.patch.object(HomePage, "serve", side_effect=RuntimeError("a bug")):
+        response = client.get("/nl/")
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.content.decode()
