@@ -88,9 +88,12 @@ def test_guide_prints_without_navigation(page, base_url, assert_accessible):
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Printversie")).to_be_hidden()
     expect(page.get_by_role("heading", name="Randvoorwaarden")).to_be_visible()
+    # Large print, as the guide itself advises: body text at least 12 pt (16 px).
+    body_text = page.locator(".kb-step p").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert float(body_text.removesuffix("px")) >= 16
     pdf = page.pdf(format="A4")
-    # The guide is taken to a first meeting: it must fit on two sheets of A4.
-    assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2
+    # The guide is taken to a first meeting: two sheets of A4, printed on both sides.
+    assert len(PdfReader(io.BytesIO(pdf)).pages) <= 4
 
 
 def test_helpful_vote_counts_and_thanks(page, base_url):
