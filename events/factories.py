@@ -7,7 +7,15 @@ import wagtail_factories
 
 from django.utils import timezone
 
-from .models import EventCategory, EventException, EventIndexPage, EventPage, Location
+from .models import (
+    EventCategory,
+    EventException,
+    EventIndexPage,
+    EventPage,
+    Location,
+    Registration,
+    SignupSlot,
+)
 
 
 def _next_week_at_ten():
@@ -58,8 +66,28 @@ class EventPageFactory(wagtail_factories.PageFactory):
 
 
 class EventExceptionFactory(factory.django.DjangoModelFactory):
-    page = factory.SubFactory(EventPageFactory)
+    page = factory.SubFactory(EventPageFactory, frequency="weekly", repeat_count=4)
+    date = factory.LazyAttribute(lambda o: timezone.localtime(o.page.start).date())
     kind = EventException.KIND_CANCELLED
 
     class Meta:
         model = EventException
+
+
+class SignupSlotFactory(factory.django.DjangoModelFactory):
+    event = factory.SubFactory(EventPageFactory, signup_enabled=True, capacity=12)
+    occurrence_date = factory.LazyAttribute(lambda o: timezone.localtime(o.event.start).date())
+
+    class Meta:
+        model = SignupSlot
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    event = factory.SubFactory(EventPageFactory, signup_enabled=True, capacity=12)
+    occurrence_date = factory.LazyAttribute(lambda o: timezone.localtime(o.event.start).date())
+    name = factory.Faker("name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"deelnemer{n}@example.org")
+    status = Registration.STATUS_CONFIRMED
+
+    class Meta:
+        model = Registration

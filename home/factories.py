@@ -1,18 +1,45 @@
 """Factories for tests and benchmarks (https://github.com/wagtail/wagtail-factories)."""
 
+import uuid
+
 import factory
 import wagtail_factories
+
+from django.contrib.auth import get_user_model
 
 from home import blocks
 from home.models import (
     ContentPage,
+    FooterLink,
     FormField,
     FormPage,
+    FormSubmissionToken,
     HomePage,
+    MenuItem,
+    NavigationSettings,
+    SiteImage,
+    SiteRendition,
+    SiteSettings,
     StadsdorpIndexPage,
     StadsdorpPage,
     Theme,
 )
+
+PASSWORD = "Fabriek-wachtwoord-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a known password (``PASSWORD``); other apps' factories build on it."""
+
+    username = factory.Sequence(lambda n: f"buur{n}@example.org")
+    email = factory.LazyAttribute(lambda o: o.username)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    password = factory.django.Password(PASSWORD)
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -117,6 +144,7 @@ class FormPageFactory(wagtail_factories.PageFactory):
 
 
 class FormFieldFactory(factory.django.DjangoModelFactory):
+    page = factory.SubFactory(FormPageFactory)
     label = factory.Sequence(lambda n: f"Veld {n}")
     field_type = "singleline"
     required = True
@@ -124,3 +152,69 @@ class FormFieldFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FormField
+
+
+class SiteImageFactory(wagtail_factories.ImageFactory):
+    title = factory.Sequence(lambda n: f"Foto {n}")
+
+    class Meta:
+        model = SiteImage
+
+
+class SiteRenditionFactory(factory.django.DjangoModelFactory):
+    image = factory.SubFactory(SiteImageFactory)
+    filter_spec = factory.Sequence(lambda n: f"width-{100 + n}")
+    file = factory.django.ImageField(width=100, height=75)
+    width = 100
+    height = 75
+
+    class Meta:
+        model = SiteRendition
+
+
+class FormSubmissionTokenFactory(factory.django.DjangoModelFactory):
+    token = factory.LazyFunction(uuid.uuid4)
+    page = factory.SubFactory(FormPageFactory)
+
+    class Meta:
+        model = FormSubmissionToken
+
+
+class SettingFactory(factory.django.DjangoModelFactory):
+    """A setting exists once: the factory fills in the one row (``load()``) instead of a second."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = model_class.load()
+        for name, value in kwargs.items():
+            setattr(instance, name, value)
+        instance.save()
+        return instance
+
+
+class SiteSettingsFactory(SettingFactory):
+    organisation_name = "Netwerk Stadsdorpen"
+    contact_email = "info@example.org"
+
+    class Meta:
+        model = SiteSettings
+
+
+class NavigationSettingsFactory(SettingFactory):
+    class Meta:
+        model = NavigationSettings
+
+
+class MenuItemFactory(factory.django.DjangoModelFactory):
+    setting = factory.SubFactory(NavigationSettingsFactory)
+    link_url = "https://www.example.org/"
+    label = factory.Sequence(lambda n: f"Menu {n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = MenuItem
+
+
+class FooterLinkFactory(MenuItemFactory):
+    class Meta:
+        model = FooterLink

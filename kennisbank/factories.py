@@ -10,12 +10,17 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
+from taggit.models import Tag
+
 from .models import (
     ArtikelPage,
     Audience,
     GlossaryPage,
     GlossaryTerm,
+    HelpfulVote,
+    KennisbankFeaturedItem,
     KennisbankIndexPage,
+    KennisbankItemTag,
     PublicatiePage,
     StappenplanPage,
     VerslagPage,
@@ -163,3 +168,36 @@ PAGE_FACTORIES = {
     ArtikelPage: ArtikelPageFactory,
     GlossaryPage: GlossaryPageFactory,
 }
+
+
+class KennisbankFeaturedItemFactory(DjangoModelFactory):
+    index_page = factory.SubFactory(KennisbankIndexPageFactory)
+    page = factory.SubFactory(ArtikelPageFactory, parent=factory.SelfAttribute("..index_page"))
+    sort_order = 0
+
+    class Meta:
+        model = KennisbankFeaturedItem
+
+
+class TagFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"trefwoord {n}")
+    slug = factory.Sequence(lambda n: f"trefwoord-{n}")
+
+    class Meta:
+        model = Tag
+
+
+class KennisbankItemTagFactory(DjangoModelFactory):
+    content_object = factory.SubFactory(ArtikelPageFactory)
+    tag = factory.SubFactory(TagFactory)
+
+    class Meta:
+        model = KennisbankItemTag
+
+
+class HelpfulVoteFactory(DjangoModelFactory):
+    page = factory.SubFactory(ArtikelPageFactory)
+    helpful = True
+
+    class Meta:
+        model = HelpfulVote

@@ -5,7 +5,16 @@ import wagtail_factories
 
 from django.utils import timezone
 
-from .models import NewsletterIndexPage, NewsletterPage, Subscriber
+from home.factories import UserFactory
+
+from .models import (
+    CalendarFeedToken,
+    Delivery,
+    Dispatch,
+    NewsletterIndexPage,
+    NewsletterPage,
+    Subscriber,
+)
 
 
 class NewsletterIndexPageFactory(wagtail_factories.PageFactory):
@@ -35,3 +44,37 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Subscriber
+
+
+class DispatchFactory(factory.django.DjangoModelFactory):
+    newsletter = factory.SubFactory(NewsletterPageFactory)
+    status = Dispatch.STATUS_SCHEDULED
+    send_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Dispatch
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    newsletter = factory.SubFactory(NewsletterPageFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)
+    status = Delivery.STATUS_QUEUED
+
+    class Meta:
+        model = Delivery
+
+
+class CalendarFeedTokenFactory(factory.django.DjangoModelFactory):
+    """A member's calendar address, made the way the member page makes one (``reset``)."""
+
+    user = factory.SubFactory(UserFactory)
+
+    class Meta:
+        model = CalendarFeedToken
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        token = model_class(**kwargs)
+        token.reset()
+        token.save()
+        return token

@@ -1,4 +1,4 @@
-"""Page rules per type, automatic kind, search text, and a factory for every page model."""
+"""Page rules per type, automatic kind and search text (factories: ``tests/test_factories.py``)."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from home.models import HomePage
 from kennisbank import models
-from kennisbank.factories import PAGE_FACTORIES, KennisbankIndexPageFactory
+from kennisbank.factories import KennisbankIndexPageFactory
 from tests.conftest import login_with_second_factor
 
 ITEM_MODELS = list(models.ITEM_MODELS.values())
@@ -121,17 +121,6 @@ def test_search_text_includes_body_and_subtype_fields(items):
     assert "Binnenbuurten" in report_text and "Amsterdam" in report_text
     article_text = " ".join(items["article"].get_search_text())
     assert "Wees aanwezig" in article_text
-
-
-def test_every_page_model_has_a_factory():
-    from django.apps import apps
-
-    page_models = {
-        model
-        for model in apps.get_app_config("kennisbank").get_models()
-        if issubclass(model, Page) and model.is_creatable
-    }
-    assert page_models == set(PAGE_FACTORIES)
 
 
 @pytest.mark.django_db
