@@ -36,7 +36,6 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from cms.accounts.models import RequestCounter
-from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, LoginCode
 from tests.bench.bench_http import (
     DURATION,
@@ -47,6 +46,7 @@ from tests.bench.bench_http import (
     production_env,
     start_gunicorn,
 )
+from tests.demo_accounts import PASSWORD
 
 GUESSES = 1000
 MEMBER = "anna@leden.example"

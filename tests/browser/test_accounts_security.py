@@ -20,8 +20,8 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from cms.accounts.models import RequestCounter
-from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, BinnenbuurtNewsPage
+from tests.demo_accounts import PASSWORD
 
 
 @pytest.fixture(autouse=True)

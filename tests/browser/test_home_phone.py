@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from members_area.demo import PASSWORD
+from tests.demo_accounts import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 

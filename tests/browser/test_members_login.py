@@ -16,8 +16,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from cms.accounts.models import RequestCounter
-from members_area.demo import PASSWORD
 from members_area.models import Binnenbuurt, Member
+from tests.demo_accounts import PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from django.core.cache import cache
 
 from cms.accounts.models import RequestCounter
-from members_area.demo import PASSWORD
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage
+from tests.demo_accounts import PASSWORD
 
 
 @pytest.fixture(autouse=True)

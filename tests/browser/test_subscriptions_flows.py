@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.core.mail import get_connection
 
 from cms.accounts.models import RequestCounter
-from members_area.demo import PASSWORD
 from members_area.subscriptions import sending
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber
+from tests.demo_accounts import PASSWORD
 
 
 @pytest.fixture(autouse=True)

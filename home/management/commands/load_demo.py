@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from home.demo_loader import load_all
+from home.demo import load_all
 
 
 class Command(BaseCommand):
