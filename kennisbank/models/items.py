@@ -1,5 +1,4 @@
-"""Kennisbank page types: the index, the item types (verslag, stappenplan, publicatie, artikel),
-the glossary, and the "was this helpful?" votes.
+"""The item types (verslag, stappenplan, publicatie, artikel) on one concrete base table.
 
 All item types inherit from the concrete ``KennisbankItemPage`` (multi-table inheritance) so that
 listings, facets and feeds query a single table. See
@@ -7,17 +6,14 @@ https://docs.wagtail.org/en/stable/topics/pages.html
 """
 
 import datetime
-import logging
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -26,31 +22,25 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
     ObjectList,
-    PageChooserPanel,
     TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from home.models import BasePage, StadsdorpPage, Theme
+from home.models import BasePage, StadsdorpPage
 from home.privacy import visible_pages
+from kennisbank import blocks as kb_blocks
+from kennisbank.blocks import anchor_for
+from kennisbank.extraction import extract_document_text
+from kennisbank.forms import KennisbankItemPageForm
+from kennisbank.glossary import GlossaryLinker
+from kennisbank.votes import has_voted
 
-from . import blocks as kb_blocks
-from .blocks import anchor_for
-from .extraction import extract_document_text
-from .forms import KennisbankItemPageForm
-from .glossary import GlossaryLinker
-from .votes import has_voted
-
-logger = logging.getLogger(__name__)
-
-#: GET parameters that turn the index page into a search results page.
-SEARCH_PARAMETERS = ("q", "type", "theme", "tag", "year", "audience", "sort", "page")
+from .glossary import GlossaryPage, GlossaryTerm
 
 
 class Kind(models.TextChoices):
@@ -73,131 +63,6 @@ ITEM_TYPES = [
     "kennisbank.PublicatiePage",
     "kennisbank.ArtikelPage",
 ]
-
-
-# --- Index -----------------------------------------------------------------------------------
-
-
-class KennisbankIndexPage(BasePage):
-    """The front door of the kennisbank: search box, featured guides, newest items, themes."""
-
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte uitleg wat bezoekers in de kennisbank vinden."),
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("introduction"),
-        InlinePanel(
-            "featured_items",
-            label=_("Uitgelichte items"),
-            heading=_("Uitgelicht"),
-            help_text=_("Kies de stappenplannen en artikelen die bovenaan moeten staan."),
-            max_num=6,
-        ),
-    ]
-    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = [*ITEM_TYPES, "kennisbank.GlossaryPage"]
-    max_count_per_parent = 1
-
-    class Meta:
-        verbose_name = _("kennisbank")
-        verbose_name_plural = _("kennisbanken")
-
-    def is_search_request(self, request):
-        """With these parameters the index is a results page, served by ``kennisbank.search``
-        (its ``before_serve_page`` hook: the search sits above the page models)."""
-        return any(parameter in request.GET for parameter in SEARCH_PARAMETERS)
-
-    def items(self, user):
-        """Items below this index that the user may see."""
-        return visible_pages(
-            KennisbankItemPage.objects.descendant_of(self).filter(locale_id=self.locale_id), user
-        )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        visible = self.items(request.user)
-        featured_ids = [item.page_id for item in self.featured_items.all()]
-        featured = {page.pk: page for page in visible.filter(pk__in=featured_ids)}
-        context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
-        context["latest"] = latest_items(request.user, self.locale, limit=6, parent=self)
-        context["themes"] = theme_counts(self.locale, visible)
-        kind_counts = dict(
-            visible.order_by()
-            .values_list("kind")
-            .annotate(count=Count("pk"))
-            .values_list("kind", "count")
-        )
-        context["kinds"] = [
-            {"value": value, "label": label, "count": kind_counts[value]}
-            for value, label in Kind.choices
-            if kind_counts.get(value)
-        ]
-        context["audiences"] = Audience.choices
-        context["glossary"] = (
-            GlossaryPage.objects.child_of(self).live().filter(locale_id=self.locale_id).first()
-        )
-        return context
-
-
-def latest_items(user, locale, limit=3, parent=None):
-    """The newest items of a locale that the user may see, in a constant number of queries.
-
-    Returns ``KennisbankItemPage`` instances (not the specific subclasses): everything a listing
-    shows (title, kind, date, summary, URL) lives on the shared table, so no per-type queries.
-    Render them with ``templates/kennisbank/includes/item_list.html``; the home page shows them
-    (registered in ``kennisbank.apps``).
-    """
-    queryset = KennisbankItemPage.objects.filter(locale=locale)
-    if parent is not None:
-        queryset = queryset.descendant_of(parent)
-    return list(
-        visible_pages(queryset, user).order_by("-publication_date", "-first_published_at", "-pk")[
-            :limit
-        ]
-    )
-
-
-def theme_counts(locale, visible_items):
-    """The themes of a locale with the number of visible items per theme, in one query."""
-    return (
-        Theme.objects.filter(locale=locale)
-        .annotate(
-            item_count=Count(
-                "kennisbank_items",
-                filter=Q(kennisbank_items__in=visible_items.values("pk")),
-                distinct=True,
-            )
-        )
-        .order_by("name")
-    )
-
-
-class KennisbankFeaturedItem(Orderable):
-    index_page = ParentalKey(
-        KennisbankIndexPage, on_delete=models.CASCADE, related_name="featured_items"
-    )
-    page = models.ForeignKey(
-        "kennisbank.KennisbankItemPage",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("item"),
-    )
-
-    panels = [PageChooserPanel("page", page_type=ITEM_TYPES)]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("uitgelicht item")
-        verbose_name_plural = _("uitgelichte items")
-
-
-# --- Items -----------------------------------------------------------------------------------
 
 
 class KennisbankItemTag(TaggedItemBase):
@@ -775,112 +640,3 @@ ITEM_MODELS = {
     Kind.PUBLICATIE: PublicatiePage,
     Kind.ARTIKEL: ArtikelPage,
 }
-
-
-# --- Votes -----------------------------------------------------------------------------------
-
-
-class HelpfulVote(models.Model):
-    """One anonymous answer to "was this helpful?"; one per browser per page (signed cookie)."""
-
-    page = models.ForeignKey(
-        KennisbankItemPage, on_delete=models.CASCADE, related_name="helpful_votes"
-    )
-    helpful = models.BooleanField(_("nuttig"))
-    created_at = models.DateTimeField(_("gegeven op"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("stem 'was dit nuttig?'")
-        verbose_name_plural = _("stemmen 'was dit nuttig?'")
-        indexes = [models.Index(fields=["page", "helpful"])]
-
-    @classmethod
-    def counts_for(cls, page):
-        return cls.objects.filter(page=page).aggregate(
-            yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
-        )
-
-
-# --- Glossary --------------------------------------------------------------------------------
-
-
-class GlossaryTerm(TranslatableMixin, index.Indexed, ClusterableModel):
-    """A term of the network's vocabulary (stadsdorp, binnenbuurt, ...) with its definition."""
-
-    term = models.CharField(_("begrip"), max_length=120)
-    slug = models.SlugField(
-        _("korte naam in de URL"),
-        max_length=120,
-        help_text=_("Wordt het anker op de begrippenlijst, bijvoorbeeld 'binnenbuurt'."),
-    )
-    definition = RichTextField(
-        _("betekenis"), features=["bold", "italic", "link"], help_text=_("Uitleg in gewone taal.")
-    )
-    related_terms = models.ManyToManyField(
-        "self", blank=True, verbose_name=_("zie ook"), help_text=_("Begrippen die erbij horen.")
-    )
-
-    panels = [
-        FieldPanel("term"),
-        FieldPanel("slug"),
-        FieldPanel("definition"),
-        FieldPanel("related_terms"),
-    ]
-    search_fields = [
-        index.SearchField("term"),
-        index.AutocompleteField("term"),
-        index.SearchField("definition"),
-        index.FilterField("locale_id"),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("begrip")
-        verbose_name_plural = _("begrippen")
-        ordering = ["term"]
-        unique_together = [("translation_key", "locale"), ("slug", "locale")]
-
-    def __str__(self):
-        return self.term
-
-    @property
-    def letter(self):
-        first = (self.term[:1] or "#").upper()
-        return first if first.isalpha() else "#"
-
-
-class GlossaryPage(BasePage):
-    """The A-Z list of glossary terms of this page's language."""
-
-    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-
-    parent_page_types = ["kennisbank.KennisbankIndexPage"]
-    subpage_types = []
-    max_count_per_parent = 1
-    template = "kennisbank/glossary_page.html"
-
-    class Meta:
-        verbose_name = _("begrippenlijst")
-        verbose_name_plural = _("begrippenlijsten")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).prefetch_related(
-            "related_terms"
-        )
-        groups = {}
-        for term in sorted(terms, key=lambda term: term.term.casefold()):
-            groups.setdefault(term.letter, []).append(term)
-        context["letter_groups"] = list(groups.items())
-        context["alphabet"] = [
-            (letter, letter in groups) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-        ]
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        # Old links to /begrippen/?term=x land on the anchor.
-        term = request.GET.get("term", "")
-        if term and term.replace("-", "").isalnum():
-            return HttpResponseRedirect(f"{self.get_url(request)}#begrip-{term}")
-        return super().serve(request, *args, **kwargs)
