@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.coreutils import resolve_model_string
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.models import Page, TranslatableMixin
@@ -173,8 +172,7 @@ class HomePage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    # The index pages of the other apps are listed by name; ``clean_subpage_models`` skips the
-    # ones whose app has not defined them (yet), so the home app never depends on them.
+    # The index pages of the apps above home are named as strings: no import of them.
     subpage_types = [
         "home.ContentPage",
         "home.StadsdorpIndexPage",
@@ -189,18 +187,6 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("homepage")
         verbose_name_plural = _("homepages")
-
-    @classmethod
-    def clean_subpage_models(cls):
-        if cls._clean_subpage_models is None:
-            resolved = []
-            for model_string in cls.subpage_types:
-                try:
-                    resolved.append(resolve_model_string(model_string, cls._meta.app_label))
-                except LookupError:
-                    continue
-            cls._clean_subpage_models = resolved
-        return cls._clean_subpage_models
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
