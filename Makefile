@@ -57,7 +57,7 @@ format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 # Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
-APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions
+APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions members_area/burenhulp
 APP ?= $(APPS)
 messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
 	@for app in $(APP); do \
@@ -65,8 +65,9 @@ messages: ## Extract each app's strings (and its templates/<app>/) into <app>/lo
 			cms/accounts) templates=accounts; nested="";; \
 			kennisbank/search) templates=kennisbank/search; nested="";; \
 			members_area/subscriptions) templates=subscriptions; nested="";; \
+			members_area/burenhulp) templates=burenhulp; nested="";; \
 			kennisbank) templates=kennisbank; nested="--ignore=search --ignore=_templates/search";; \
-			members_area) templates=members_area; nested="--ignore=subscriptions";; \
+			members_area) templates=members_area; nested="--ignore=subscriptions --ignore=burenhulp";; \
 			*) templates=$$app; nested="";; \
 		esac; \
 		up=$$(echo $$app | sed 's#[^/]*#..#g'); \

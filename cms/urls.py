@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("kennisbank.urls")),
     path("", include("members_area.subscriptions.urls")),
+    path("", include("members_area.burenhulp.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

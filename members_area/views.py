@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from cms.accounts import throttle
 from cms.spreadsheets import neutralise_formula
 
+from .burenhulp.export import member_data as burenhulp_data
 from .forms import (
     CodeLoginForm,
     CodeRequestForm,
@@ -255,6 +256,7 @@ def profile_data(request):
             {"created_at": item.created_at.isoformat(), "handled": item.handled}
             for item in user.removal_requests.all()
         ],
+        "burenhulp": burenhulp_data(user),
     }
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "events",
     "members_area",
     "members_area.subscriptions",
+    "members_area.burenhulp",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -26,11 +26,12 @@ from events.listings import attach_exceptions, events_queryset, occurrences_betw
 from events.models import EventPage
 from home import privacy
 from kennisbank.models import KennisbankItemPage
+from members_area.burenhulp.listings import describe, newsletter_posts
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage
 
 from .blocks import KIND_BINNENBUURT, KIND_EVENTS, KIND_KENNISBANK, KIND_NEWS
 from .models import Dispatch
-from .urls_util import absolute_url
+from .urls_util import absolute_reverse, absolute_url
 
 DEFAULT_PERIOD = timedelta(days=31)
 DEFAULT_HEADINGS = {
@@ -402,6 +403,17 @@ class Composer:
             events = self._event_items(
                 context, queryset, value.get("max_items") or 5, value.get("weeks") or 4
             )
+        # Open help requests and offers of the binnenbuurt (and stadsdorp-wide ones) after the news.
+        news += [
+            Item(
+                title=post.title,
+                url=absolute_reverse(
+                    "burenhulp:detail", context["audience"].language, kwargs={"post_id": post.pk}
+                ),
+                meta=describe(post),
+            )
+            for post in newsletter_posts(binnenbuurt, value.get("max_items") or 5)
+        ]
         heading = value.get("heading") or _("Uit uw binnenbuurt %(name)s") % {
             "name": binnenbuurt.name
         }
