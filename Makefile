@@ -57,7 +57,7 @@ format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 # Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
-APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions members_area/burenhulp
+APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions members_area/burenhulp members_area/membership
 APP ?= $(APPS)
 messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
 	@for app in $(APP); do \
@@ -66,8 +66,9 @@ messages: ## Extract each app's strings (and its templates/<app>/) into <app>/lo
 			kennisbank/search) templates=kennisbank/search; nested="";; \
 			members_area/subscriptions) templates=subscriptions; nested="";; \
 			members_area/burenhulp) templates=burenhulp; nested="";; \
+			members_area/membership) templates=membership; nested="";; \
 			kennisbank) templates=kennisbank; nested="--ignore=search --ignore=_templates/search";; \
-			members_area) templates=members_area; nested="--ignore=subscriptions --ignore=burenhulp";; \
+			members_area) templates=members_area; nested="--ignore=subscriptions --ignore=burenhulp --ignore=membership";; \
 			*) templates=$$app; nested="";; \
 		esac; \
 		up=$$(echo $$app | sed 's#[^/]*#..#g'); \

@@ -52,6 +52,10 @@ IGNORED_MODELS = {
     "kennisbank_search.dailysearchcount",
     # Logins: a wrong password must not empty every visitor's cached pages.
     "members_area.logincode",
+    # Applications and the membership administration are never shown to anonymous visitors.
+    "membership.application",
+    "membership.binnenbuurtarea",
+    "membership.membership",
     "accounts.requestcounter",
     "axes.accessattempt",
     "axes.accessattemptexpiration",

@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("kennisbank.urls")),
     path("", include("members_area.subscriptions.urls")),
     path("", include("members_area.burenhulp.urls")),
+    path("", include("members_area.membership.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "members_area",
     "members_area.subscriptions",
     "members_area.burenhulp",
+    "members_area.membership",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -1,0 +1,300 @@
+"""Applications, the per-stadsdorp membership settings and the membership record of a member.
+
+The member area's own models (``Member``, ``Binnenbuurt``, ``home.StadsdorpPage``) are referenced by
+foreign key and never changed here: a ``Membership`` sits next to a ``Member`` and holds what only
+the administration needs (postcode, consents beyond the member list, status, how they joined).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+
+from members_area.models import LANGUAGE_CHOICES
+
+from .postcodes import normalise_postcode
+
+
+class MembershipSettings(models.Model):
+    """Who runs the membership of one stadsdorp, and its rules."""
+
+    stadsdorp = models.OneToOneField(
+        "home.StadsdorpPage",
+        on_delete=models.CASCADE,
+        related_name="membership_settings",
+        verbose_name=_("stadsdorp"),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_stadsdorpen",
+        verbose_name=_("coördinatoren"),
+        help_text=_(
+            "Zij zien de aanmeldingen en de ledenlijst van dit stadsdorp, en keuren nieuwe "
+            "leden goed. Coördinatoren van andere stadsdorpen zien hier niets van."
+        ),
+    )
+    accepts_applications = models.BooleanField(
+        _("aanmelden via de website"),
+        default=True,
+        help_text=_("Uit: het formulier 'Lid worden' verwijst naar het telefoonnummer."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("bewaartermijn na einde lidmaatschap (dagen)"),
+        default=365,
+        validators=[MinValueValidator(0), MaxValueValidator(3650)],
+        help_text=_(
+            "Zo lang na het einde van een lidmaatschap (of na een afwijzing) bewaren we de "
+            "gegevens; daarna worden ze gewist (AVG)."
+        ),
+    )
+
+    panels = [
+        FieldPanel("stadsdorp"),
+        FieldPanel("coordinators"),
+        FieldPanel("accepts_applications"),
+        FieldPanel("retention_days"),
+    ]
+
+    class Meta:
+        verbose_name = _("lidmaatschap van een stadsdorp")
+        verbose_name_plural = _("lidmaatschap per stadsdorp")
+
+    def __str__(self):
+        return str(self.stadsdorp)
+
+
+class BinnenbuurtArea(models.Model):
+    """The streets and postcodes of one binnenbuurt, as its coordinators write them down.
+
+    Plain text, one entry a line, so that a volunteer can paste a list from a spreadsheet:
+    a street name ("Ringdijk"), or a postcode range ("1097 AA - 1097 CZ" or "1092").
+    """
+
+    binnenbuurt = models.OneToOneField(
+        "members_area.Binnenbuurt",
+        on_delete=models.CASCADE,
+        related_name="area",
+        verbose_name=_("binnenbuurt"),
+    )
+    streets = models.TextField(
+        _("straten"),
+        blank=True,
+        help_text=_("Eén straatnaam per regel, zonder huisnummer."),
+    )
+    postcodes = models.TextField(
+        _("postcodes"),
+        blank=True,
+        help_text=_(
+            "Eén postcode of reeks per regel, bijvoorbeeld '1097 AA - 1097 CZ' of alleen '1092'."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("straten en postcodes van een binnenbuurt")
+        verbose_name_plural = _("straten en postcodes van binnenbuurten")
+
+    def __str__(self):
+        return str(self.binnenbuurt)
+
+
+SOURCE_ONLINE = "online"
+SOURCE_PAPER = "paper"
+SOURCE_PHONE = "phone"
+SOURCE_MEETING = "meeting"
+SOURCE_IMPORT = "import"
+SOURCE_CHOICES = [
+    (SOURCE_ONLINE, _("via de website")),
+    (SOURCE_PAPER, _("op een papieren formulier")),
+    (SOURCE_PHONE, _("telefonisch")),
+    (SOURCE_MEETING, _("op een bijeenkomst")),
+    (SOURCE_IMPORT, _("uit een ledenlijst ingelezen")),
+]
+
+HEARD_FROM_CHOICES = [
+    ("", _("Zeg ik liever niet")),
+    ("neighbours", _("Via buren, vrienden of familie")),
+    ("flyer", _("Via een folder of poster")),
+    ("meeting", _("Op een bijeenkomst")),
+    ("website", _("Via de website")),
+    ("newspaper", _("Via de krant of het buurtblad")),
+    ("professional", _("Via de huisarts, het buurtteam of een andere organisatie")),
+    ("other", _("Anders")),
+]
+
+
+class Application(models.Model):
+    """Someone who asked to become a member: online, on paper, by phone or at a meeting."""
+
+    STATUS_NEW = "new"
+    STATUS_ON_HOLD = "on_hold"
+    STATUS_APPROVED = "approved"
+    STATUS_DECLINED = "declined"
+    STATUS_CHOICES = [
+        (STATUS_NEW, _("nieuw")),
+        (STATUS_ON_HOLD, _("even laten liggen")),
+        (STATUS_APPROVED, _("lid geworden")),
+        (STATUS_DECLINED, _("afgewezen")),
+    ]
+    OPEN_STATUSES = (STATUS_NEW, STATUS_ON_HOLD)
+
+    stadsdorp = models.ForeignKey(
+        "home.StadsdorpPage",
+        on_delete=models.CASCADE,
+        related_name="membership_applications",
+        verbose_name=_("stadsdorp"),
+    )
+    first_name = models.CharField(_("voornaam"), max_length=150)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    street_address = models.CharField(_("straat en huisnummer"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=7)
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    language = models.CharField(
+        _("voorkeurstaal"), max_length=5, choices=LANGUAGE_CHOICES, default="nl"
+    )
+    heard_from = models.CharField(
+        _("hoe kent u ons"), max_length=20, choices=HEARD_FROM_CHOICES, blank=True
+    )
+    binnenbuurt = models.ForeignKey(
+        "members_area.Binnenbuurt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gekozen binnenbuurt"),
+    )
+    suggested_binnenbuurt = models.ForeignKey(
+        "members_area.Binnenbuurt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("voorgestelde binnenbuurt"),
+    )
+    share_phone = models.BooleanField(_("naam en telefoon op de lijst"), default=False)
+    share_address = models.BooleanField(_("adres op de lijst"), default=False)
+    prefers_phone = models.BooleanField(_("liever gebeld"), default=False)
+    paper_newsletter = models.BooleanField(_("nieuwsbrief op papier"), default=False)
+    note = models.TextField(_("opmerking"), blank=True, max_length=2000)
+
+    source = models.CharField(
+        _("aangemeld"), max_length=10, choices=SOURCE_CHOICES, default=SOURCE_ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ingevoerd door"),
+    )
+    # The one-time id of the form that was shown: a second post of the same form is the same
+    # application (home.form_protection).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
+
+    status = models.CharField(
+        _("stand van zaken"), max_length=10, choices=STATUS_CHOICES, default=STATUS_NEW
+    )
+    decision_message = models.TextField(_("bericht aan de aanmelder"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("behandeld door"),
+    )
+    decided_at = models.DateTimeField(_("behandeld op"), null=True, blank=True)
+    member = models.OneToOneField(
+        "members_area.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application",
+        verbose_name=_("lid"),
+    )
+
+    class Meta:
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["stadsdorp", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.created_at:%d-%m-%Y})"
+
+    def save(self, *args, **kwargs):
+        self.postcode = normalise_postcode(self.postcode)
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def address_line(self):
+        place = " ".join(part for part in (self.postcode_display, self.city) if part)
+        return ", ".join(part for part in (self.street_address, place) if part)
+
+    @property
+    def postcode_display(self):
+        return f"{self.postcode[:4]} {self.postcode[4:]}".strip()
+
+
+class Membership(models.Model):
+    """What the administration keeps about one member, beside the member area's profile."""
+
+    STATUS_ACTIVE = "active"
+    STATUS_ENDED = "ended"
+    STATUS_CHOICES = [(STATUS_ACTIVE, _("lid")), (STATUS_ENDED, _("opgezegd"))]
+
+    member = models.OneToOneField(
+        "members_area.Member",
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("lid"),
+    )
+    stadsdorp = models.ForeignKey(
+        "home.StadsdorpPage",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("stadsdorp"),
+    )
+    street_address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, db_index=True)
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    share_address = models.BooleanField(_("adres op de lijst van de binnenbuurt"), default=False)
+    prefers_phone = models.BooleanField(_("bel mij liever"), default=False)
+    paper_newsletter = models.BooleanField(_("nieuwsbrief op papier"), default=False)
+    source = models.CharField(
+        _("aangemeld"), max_length=10, choices=SOURCE_CHOICES, default=SOURCE_ONLINE
+    )
+    member_since = models.DateField(_("lid sinds"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=10, choices=STATUS_CHOICES, default=STATUS_ACTIVE
+    )
+    ended_on = models.DateField(_("einddatum"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van opzeggen"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        indexes = [models.Index(fields=["stadsdorp", "status"])]
+
+    def __str__(self):
+        return str(self.member)
+
+    def save(self, *args, **kwargs):
+        self.postcode = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)

@@ -1,0 +1,58 @@
+"""Membership URLs, inside i18n_patterns (/nl/lidmaatschap/aanmelden/..., /en/...).
+
+Not under /lid-worden/: that address belongs to the editors' content page about becoming a member,
+not this form.
+"""
+
+from django.urls import path
+
+from . import member_views, views
+
+app_name = "membership"
+
+urlpatterns = [
+    path("lidmaatschap/aanmelden/", views.apply_index, name="apply_index"),
+    path("lidmaatschap/aanmelden/<slug:slug>/", views.apply, name="apply"),
+    path("lidmaatschap/aanmelden/<slug:slug>/verstuurd/", views.apply_done, name="apply_done"),
+    path("welkom/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
+    path("ledenadministratie/", views.queue, name="queue"),
+    path(
+        "ledenadministratie/aanmelding-invoeren/",
+        views.enter_application,
+        name="enter",
+    ),
+    path(
+        "ledenadministratie/aanmeldingen/<int:pk>/",
+        views.application_detail,
+        name="application",
+    ),
+    path(
+        "ledenadministratie/binnenbuurten/<int:binnenbuurt_id>/straten/",
+        views.edit_area,
+        name="area",
+    ),
+    path("ledenadministratie/leden/", member_views.member_list, name="members"),
+    path(
+        "ledenadministratie/leden/<int:member_id>/",
+        member_views.member_detail,
+        name="member",
+    ),
+    path(
+        "ledenadministratie/leden/export.csv",
+        member_views.member_export,
+        {"file_format": "csv"},
+        name="members_csv",
+    ),
+    path(
+        "ledenadministratie/leden/export.xlsx",
+        member_views.member_export,
+        {"file_format": "xlsx"},
+        name="members_xlsx",
+    ),
+    path("ledenadministratie/lijsten/", member_views.printable_lists, name="printable_lists"),
+    path(
+        "ledenadministratie/lijsten/<int:binnenbuurt_id>.pdf",
+        member_views.binnenbuurt_list_pdf,
+        name="binnenbuurt_list_pdf",
+    ),
+]

@@ -1,0 +1,42 @@
+"""The membership in the Wagtail admin: a menu link to the coordinators' screens and the settings.
+
+The screens themselves are on the site (``/nl/ledenadministratie/``), in the member area's large
+type and plain Dutch, and work without the admin: most coordinators never open it.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .access import may_use_administration
+from .models import MembershipSettings
+
+
+class AdministrationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_use_administration(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_administration_menu_item():
+    return AdministrationMenuItem(
+        _("Aanmeldingen en leden"),
+        reverse("membership:queue"),
+        icon_name="user",
+        order=310,
+    )
+
+
+class MembershipSettingsViewSet(SnippetViewSet):
+    model = MembershipSettings
+    icon = "cog"
+    menu_label = _("Lidmaatschap per stadsdorp")
+    add_to_admin_menu = False
+    list_display = ["stadsdorp", "accepts_applications", "retention_days"]
+
+
+register_snippet(MembershipSettingsViewSet)
