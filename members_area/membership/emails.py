@@ -116,3 +116,18 @@ def membership_ended(member, membership):
         "retention_days": settings_row.retention_days if settings_row else 365,
     }
     return [_message("membership_ended", context, [user.email], member.language)]
+
+
+def invitation(member, stadsdorp):
+    """The welcome e-mail for an imported member (only with ``--invite``)."""
+    user = member.user
+    if not user.email:
+        return []
+    context = {
+        "member": member,
+        "stadsdorp": stadsdorp,
+        "link": welcome_link(user, member.language),
+        "valid_days": WELCOME_LINK_VALID_FOR.days,
+        "login_url": absolute_reverse("login", language=member.language),
+    }
+    return [_message("invitation", context, [user.email], member.language)]
