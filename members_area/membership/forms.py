@@ -22,6 +22,8 @@ from .models import (
 )
 from .postcodes import invalid_lines, is_valid_postcode, normalise_postcode
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
 REACH_ME_MESSAGE = _(
     "Vul een telefoonnummer of een e-mailadres in, zodat we u kunnen bereiken. "
     "Geen e-mail? Dan is alleen uw telefoonnummer genoeg."
@@ -335,3 +337,28 @@ class EndForm(forms.Form):
         label=_("Ja, beëindig dit lidmaatschap."),
         error_messages={"required": _("Zet een vinkje om te bevestigen.")},
     )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Uw ledenlijst"),
+        help_text=_(
+            "Een .xlsx- of .csv-bestand, hoogstens 20 MB. Kolommen met namen als naam, adres, "
+            "postcode, telefoon, e-mail, binnenbuurt en lid sinds herkennen we vanzelf."
+        ),
+        error_messages={"required": _("Kies het bestand met uw ledenlijst.")},
+    )
+    binnenbuurt_column = forms.CharField(
+        label=_("Kolom met de binnenbuurt"),
+        required=False,
+        max_length=100,
+        help_text=_("Alleen invullen als die kolom anders heet dan 'binnenbuurt'."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Dit bestand is groter dan 20 MB. Splits het in delen."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Kies een .csv- of .xlsx-bestand."))
+        return upload

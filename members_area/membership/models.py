@@ -298,3 +298,25 @@ class Membership(models.Model):
     def save(self, *args, **kwargs):
         self.postcode = normalise_postcode(self.postcode)
         super().save(*args, **kwargs)
+
+
+class MemberImport(models.Model):
+    """An uploaded member list between its preview and the coordinator's "Inlezen".
+
+    The file is stored privately (never under a served media folder) and deleted once it has been
+    read in; unread uploads go with ``purge_memberships`` after a day.
+    """
+
+    stadsdorp = models.ForeignKey("home.StadsdorpPage", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="membership-imports/")
+    filename = models.CharField(max_length=255)
+    binnenbuurt_column = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ingelezen ledenlijst")
+        verbose_name_plural = _("ingelezen ledenlijsten")

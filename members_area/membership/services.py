@@ -18,7 +18,7 @@ from members_area.services import contact_binnenbuurten, members_group, sync_mem
 
 from . import emails
 from .access import binnenbuurten_of
-from .models import SOURCE_ONLINE, Application, Membership, MembershipSettings
+from .models import SOURCE_ONLINE, Application, MemberImport, Membership, MembershipSettings
 from .postcodes import suggest_binnenbuurt
 
 DEFAULT_RETENTION_DAYS = 365
@@ -304,4 +304,10 @@ def purge_expired(today=None):
         if timezone.localdate(application.decided_at) + timedelta(days=days) <= today:
             application.delete()
             applications += 1
+    # Uploaded member lists that were previewed but never read in, and the files of read ones.
+    for member_import in MemberImport.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=1)
+    ):
+        member_import.file.delete(save=False)
+        member_import.delete()
     return members, applications

@@ -6,7 +6,7 @@ not this form.
 
 from django.urls import path
 
-from . import member_views, views
+from . import import_views, member_views, views
 
 app_name = "membership"
 
@@ -54,5 +54,11 @@ urlpatterns = [
         "ledenadministratie/lijsten/<int:binnenbuurt_id>.pdf",
         member_views.binnenbuurt_list_pdf,
         name="binnenbuurt_list_pdf",
+    ),
+    path("ledenadministratie/inlezen/", import_views.upload, name="import"),
+    path(
+        "ledenadministratie/inlezen/<int:import_id>/",
+        import_views.apply_import,
+        name="import_apply",
     ),
 ]

@@ -203,3 +203,42 @@ def test_command_report_dry_run_and_invite(membership_world, tmp_path, capsys):
         call_command("import_members", str(bad), "--stadsdorp", world.stadsdorp.slug)
     with pytest.raises(CommandError, match="geen stadsdorp"):
         call_command("import_members", str(path), "--stadsdorp", "bestaat-niet")
+
+
+def test_upload_screen_previews_then_reads_in(client, membership_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from members_area.membership.models import MemberImport
+
+    world = membership_world
+    url = reverse("membership:import")
+    client.force_login(world.users["contact_a"])
+    assert client.get(url).status_code == 403  # contact persons do not import
+    client.force_login(world.users["coordinator_x"])
+    response = client.post(
+        url, {"file": SimpleUploadedFile("leden.csv", csv_bytes([HEADER, *ROWS]))}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "3 nieuw, 0 bijgewerkt" in content
+    assert imported(world).count() == 0  # a preview saves nothing
+    member_import = MemberImport.objects.get()
+    client.force_login(world.users["coordinator_y"])
+    response = client.post(reverse("membership:import_apply", args=[member_import.pk]))
+    assert response.status_code == 403 and imported(world).count() == 0
+    client.force_login(world.users["coordinator_x"])
+    response = client.post(reverse("membership:import_apply", args=[member_import.pk]))
+    assert response.status_code == 302
+    assert imported(world).count() == 3
+    member_import.refresh_from_db()
+    assert member_import.applied_at is not None
+    # Bad files: a Dutch message on the form, never a 500.
+    response = client.post(url, {"file": SimpleUploadedFile("leden.xlsx", b"PK kapot")})
+    assert "Excel-bestand kunnen we niet openen" in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("leden.pdf", b"%PDF")})
+    assert "Kies een .csv- of .xlsx-bestand." in response.content.decode()
+    response = client.post(
+        url, {"file": SimpleUploadedFile("leden.csv", csv_bytes([HEADER, "Piet;;;;piet@;;;"]))}
+    )
+    assert "Er zijn fouten. Er is niets opgeslagen." in response.content.decode()

@@ -1,0 +1,102 @@
+"""Issue 17's figures: importing a 5,000-row member list, importing it again, the coordinators'
+member list at 5,000 members.
+
+The import is the real one (``importer.import_members``) on a generated CSV in the shape of a
+volunteer's spreadsheet (Dutch headers, semicolons, a title row); the re-import must report 0
+changes. The member list is fetched through Django's test client as the stadsdorp's coordinator;
+its query count at 20 members and at 5,000 must be equal.
+"""
+
+import statistics
+import time
+
+ROWS = 5_000
+RUNS = 20
+
+
+def make_csv(rows):
+    lines = [
+        "Ledenlijst Stadsdorp Bench;;;;;;",
+        "naam;adres;postcode;telefoon;e-mail;binnenbuurt;lid sinds",
+    ]
+    for number in range(rows):
+        lines.append(
+            f"Lid{number} Achternaam{number};Straat {number};{1000 + number % 9000}AB;"
+            f"020 {number:07d};lid{number}@bench.example;Binnenbuurt {number % 20:02d};"
+            f"{1 + number % 28:02d}-03-2019"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def setup():
+    from django.contrib.auth import get_user_model
+
+    from members_area.membership.models import MembershipSettings
+    from members_area.models import Binnenbuurt
+    from tests.bench.bench_members import setup_site
+
+    stadsdorp, _members_area = setup_site()
+    for number in range(20):
+        Binnenbuurt.objects.create(name=f"Binnenbuurt {number:02d}", stadsdorp=stadsdorp)
+    coordinator = get_user_model().objects.create_user(
+        username="coordinator@bench.example", email="coordinator@bench.example"
+    )
+    MembershipSettings.objects.create(stadsdorp=stadsdorp).coordinators.add(coordinator)
+    return stadsdorp, coordinator
+
+
+def list_figures(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("membership:members")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    timings = []
+    for _run in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    return len(queries), statistics.median(timings)
+
+
+def run(report):
+    from django.db import connection
+    from django.test import Client
+
+    from members_area.membership.importer import import_members
+
+    stadsdorp, coordinator = setup()
+    vendor = connection.vendor
+    client = Client()
+    client.force_login(coordinator)
+
+    small = make_csv(20)
+    import_members(small, "klein.csv", stadsdorp)
+    small_queries, small_ms = list_figures(client)
+
+    data = make_csv(ROWS)
+    started = time.perf_counter()
+    first = import_members(data, "leden.csv", stadsdorp)
+    first_seconds = time.perf_counter() - started
+    assert first.ok and first.count("new") == ROWS - 20, first.summary
+    started = time.perf_counter()
+    again = import_members(data, "leden.csv", stadsdorp)
+    again_seconds = time.perf_counter() - started
+    changes = again.count("new") + again.count("updated")
+
+    large_queries, large_ms = list_figures(client)
+    report(f"Import 5,000 rows ({vendor})", first_seconds, "s", target="< 60")
+    report(f"Re-import of the same file ({vendor})", again_seconds, "s", target="< 20")
+    report("Re-import: rows changed", changes, "rows", target="== 0")
+    report("Member list: SQL queries at 20 members", small_queries, "queries")
+    report(
+        "Member list: SQL queries at 5,000 members",
+        large_queries,
+        "queries",
+        target=f"== {small_queries}",
+    )
+    report(f"Member list at 5,000: median ({vendor})", large_ms, "ms", target="< 200")
+    report(f"Member list at 20: median ({vendor})", small_ms, "ms")
