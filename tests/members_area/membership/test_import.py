@@ -146,7 +146,7 @@ def test_files_we_cannot_read_give_a_clear_message(membership_world):
 
 def test_ten_megabytes_is_read(membership_world):
     row = "Lid {n} Achternaam{n};Straat {n};1097AB;020 {n};lid{n}@example.org;;01-01-2020;" + (
-        "x" * 1900
+        "x" * 2100
     )
     lines = [HEADER] + [row.format(n=n) for n in range(5000)]
     data = csv_bytes(lines)
