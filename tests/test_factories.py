@@ -17,7 +17,7 @@ from django.apps import apps
 from wagtail.models import Page
 
 OUR_APPS = ["accounts", "home", "kennisbank", "kennisbank_search", "events", "members_area"]
-OUR_APPS += ["subscriptions"]
+OUR_APPS += ["subscriptions", "membership"]
 
 
 def factories_module(app_config):

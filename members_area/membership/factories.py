@@ -1,0 +1,61 @@
+"""Factories for tests and benchmarks (https://github.com/wagtail/wagtail-factories)."""
+
+import factory
+
+from django.core.files.base import ContentFile
+
+from home.factories import StadsdorpPageFactory, UserFactory
+from members_area.factories import BinnenbuurtFactory, MemberFactory
+
+from .models import Application, BinnenbuurtArea, MemberImport, Membership, MembershipSettings
+
+
+class MembershipSettingsFactory(factory.django.DjangoModelFactory):
+    stadsdorp = factory.SubFactory(StadsdorpPageFactory)
+
+    class Meta:
+        model = MembershipSettings
+
+
+class BinnenbuurtAreaFactory(factory.django.DjangoModelFactory):
+    binnenbuurt = factory.SubFactory(BinnenbuurtFactory)
+    streets = "Ringdijk\nMiddenweg"
+    postcodes = "1097 AA - 1097 CZ"
+
+    class Meta:
+        model = BinnenbuurtArea
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    stadsdorp = factory.SubFactory(StadsdorpPageFactory)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    street_address = factory.Sequence(lambda n: f"Ringdijk {n + 1}")
+    postcode = "1097AB"
+    city = "Amsterdam"
+    phone = "020 123 45 67"
+    email = factory.Sequence(lambda n: f"aanmelder{n}@example.org")
+
+    class Meta:
+        model = Application
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    member = factory.SubFactory(MemberFactory)
+    stadsdorp = factory.SubFactory(StadsdorpPageFactory)
+    street_address = "Ringdijk 1"
+    postcode = "1097AB"
+    city = "Amsterdam"
+
+    class Meta:
+        model = Membership
+
+
+class MemberImportFactory(factory.django.DjangoModelFactory):
+    stadsdorp = factory.SubFactory(StadsdorpPageFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    file = factory.LazyFunction(lambda: ContentFile(b"naam;e-mail\n", name="leden.csv"))
+    filename = "leden.csv"
+
+    class Meta:
+        model = MemberImport
