@@ -1,0 +1,188 @@
+"""Issue 18's figures: the member home with 200 open requests in the binnenbuurt (constant queries,
+< 50 ms in-process), and posting a request that notifies 50 members (< 200 ms).
+
+The member home is measured as in ``bench_members``: warm in-process requests through Django's
+test client, the cache emptied before each one (built from the database, what the first member of
+an audience gets), and once from the audience's shared copy. Queries are counted with 10 and with
+200 open requests (plus 20 offers and 20 requests elsewhere in the stadsdorp).
+
+Notifying: 50 members of the binnenbuurt chose "at once"; the request is a real POST of the ask
+form. The site has no task queue yet, so the mails are sent in the same process right after the
+commit, over one connection: measured with Django's in-memory backend and with the SMTP backend
+against a local SMTP server (aiosmtpd on loopback), so the cost of real sending is visible.
+"""
+
+import re
+import statistics
+import time
+
+from tests.bench.bench_members import add_binnenbuurten, add_members, setup_site
+
+RUNS = 30
+POSTS = 20
+
+
+def add_posts(author, binnenbuurt, count, prefix, **extra):
+    from members_area.burenhulp.models import HelpPost
+
+    posts = []
+    for number in range(count):
+        post = HelpPost(
+            kind=extra.get("kind", "request"),
+            author=author,
+            binnenbuurt=binnenbuurt,
+            stadsdorp_id=binnenbuurt.stadsdorp_id,
+            title=f"{prefix} {number}",
+            description="Een kleine vraag aan de buren.",
+            category="boodschappen",
+            timing="flexibel",
+            reach=extra.get("reach", "binnenbuurt"),
+        )
+        post.expires_at = post.compute_expiry()
+        posts.append(post)
+    HelpPost.objects.bulk_create(posts, batch_size=500)
+
+
+def measure(client, url, shared=False):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        if not shared:
+            cache.clear()
+        return client.get(url)
+
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
+    query_count = len(captured)
+    timings = []
+    for _run in range(RUNS):
+        started = time.perf_counter()
+        get()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return query_count, statistics.median(timings), timings[int(len(timings) * 0.95) - 1], response
+
+
+def post_requests(client, runs, label):
+    """POST the ask form ``runs`` times; (median ms, p95 ms)."""
+    from django.urls import reverse
+
+    timings = []
+    for number in range(runs):
+        page = client.get(reverse("burenhulp:ask")).content.decode()
+        token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
+        data = {
+            "form_token": token,
+            "category": "vervoer",
+            "title": f"{label} {number}",
+            "timing": "flexibel",
+            "reach": "binnenbuurt",
+        }
+        started = time.perf_counter()
+        response = client.post(reverse("burenhulp:ask"), data)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+    timings.sort()
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
+
+
+def run(report):
+    from django.core import mail
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from members_area.burenhulp.models import NotificationPreference
+    from members_area.models import Binnenbuurt, Member
+    from tests.members_area.test_subscriptions_fixtures import SMTPServer
+
+    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    stadsdorp, members_area = setup_site()
+    binnenbuurten = add_binnenbuurten(stadsdorp, 0, 2)
+    binnenbuurten = list(Binnenbuurt.objects.filter(pk__in=[b.pk for b in binnenbuurten]))
+    # Members alternate between the two binnenbuurten: 51 in the first (the asker and 50 more).
+    users = add_members(binnenbuurten, 0, 102)
+    own = binnenbuurten[0]
+    own_users = [user for user in users if Member.objects.get(user=user).binnenbuurt_id == own.pk]
+    asker, neighbours = own_users[0], own_users[1:51]
+    other_user = next(user for user in users if user not in own_users)
+
+    client = Client()
+    client.force_login(neighbours[0])
+    url = members_area.url
+
+    add_posts(asker, own, 10, "Vraag")
+    small_queries, small_median, _p95, _response = measure(client, url)
+    report("member home: SQL queries, 10 open requests", small_queries, "queries")
+
+    add_posts(asker, own, 190, "Vraag extra")
+    add_posts(asker, own, POSTS, "Aanbod", kind="offer")
+    add_posts(other_user, binnenbuurten[1], POSTS, "Elders", reach="stadsdorp")
+    large_queries, large_median, large_p95, response = measure(client, url)
+    assert "220 open hulpvragen" in response.content.decode()  # 200 own, 20 stadsdorp-wide
+    report(
+        "member home: SQL queries, 200 open requests",
+        large_queries,
+        "queries",
+        target=f"== {small_queries}",
+    )
+    report(
+        f"member home, 200 open requests: median, built from the database ({vendor})",
+        large_median,
+        "ms",
+        target="< 50",
+    )
+    report(f"member home, 200 open requests: p95 ({vendor})", large_p95, "ms")
+    _queries, shared_median, _p95, _response = measure(client, url, shared=True)
+    report(f"member home, 200 open requests: median, shared copy ({vendor})", shared_median, "ms")
+    board_queries, board_median, _p95, _response = measure(client, "/nl/burenhulp/")
+    report(f"burenhulp board, 240 posts: median ({vendor})", board_median, "ms")
+    report("burenhulp board: SQL queries", board_queries, "queries")
+
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=user, mode="immediate") for user in neighbours]
+    )
+    client.force_login(asker)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        median, p95 = post_requests(client, 10, "Met e-mail")
+        sent = len(mail.outbox)
+    report(
+        f"post a request, 50 members notified (in-memory mail): median ({vendor})",
+        median,
+        "ms",
+        target="< 200",
+    )
+    report("post a request, 50 members notified (in-memory mail): p95", p95, "ms")
+    report("e-mails per request", sent / 10, "e-mails", target="== 50")
+
+    server = SMTPServer().start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=server.port,
+            EMAIL_USE_TLS=False,
+        ):
+            median, p95 = post_requests(client, 10, "Via SMTP")
+    finally:
+        server.stop()
+    report(
+        f"post a request, 50 members notified over SMTP: median ({vendor})",
+        median,
+        "ms",
+        target="< 200",
+    )
+    report("post a request, 50 members notified over SMTP: p95", p95, "ms")
+    report(
+        "SMTP connections per request", server.handler.sessions / 10, "connections", target="== 1"
+    )
+    report(
+        "SMTP messages per request", len(server.handler.messages) / 10, "e-mails", target="== 50"
+    )
+    NotificationPreference.objects.all().delete()
+    median, _p95 = post_requests(client, 10, "Zonder e-mail")
+    report(f"post a request, nobody notified: median ({vendor})", median, "ms")
