@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-browser lock lint format check migrate demo serve bench messages clean backup restore audit
+.PHONY: help run test install install-browser lock lint format check migrate demo serve worker scheduler bench messages clean backup restore audit
 
 help: ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -47,8 +47,20 @@ migrate: ## Apply database migrations (SQLite in the checkout unless DATABASE_UR
 demo: ## Load or refresh the demo content (idempotent) and print the demo accounts
 	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo
 
-serve: ## Serve the site on http://127.0.0.1:$(PORT)
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+# One process group: the web server, the task worker (every queue) and the scheduler. Ctrl-C (or
+# any of them ending) stops all three.
+serve: ## Serve the site on http://127.0.0.1:$(PORT) with the task worker and the scheduler
+	@trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name='*' --interval=1 & \
+	$(MANAGE) run_scheduler & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT) & \
+	wait -n
+
+worker: ## Run the background task worker alone (all queues)
+	$(MANAGE) db_worker --queue-name='*'
+
+scheduler: ## Run the scheduler of periodic tasks alone
+	$(MANAGE) run_scheduler
 
 lint: ## Check code style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

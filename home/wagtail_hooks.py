@@ -1,13 +1,17 @@
-"""Admin registration of home's snippets.
+"""Admin registration of home's snippets, and the site-wide report of failed background tasks.
 
 https://docs.wagtail.org/en/stable/topics/snippets/registering.html
 """
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.menu import AdminOnlyMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.task_report import failed_tasks
 from home.models import Theme
 
 
@@ -23,3 +27,15 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_failed_tasks_url():
+    return [path("mislukte-taken/", failed_tasks, name="failed_tasks")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_failed_tasks_menu_item():
+    return AdminOnlyMenuItem(
+        _("Mislukte taken"), reverse("failed_tasks"), icon_name="warning", order=900
+    )

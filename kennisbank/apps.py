@@ -8,9 +8,12 @@ class KennisbankConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the app registry is ready, hence here (Django's way).
+        from wagtail.signals import page_published
+
         from home import listings
 
         from .models import latest_items
+        from .tasks import on_published
 
         listings.register(
             listings.HomeListing(
@@ -20,3 +23,6 @@ class KennisbankConfig(AppConfig):
                 order=10,
             )
         )
+
+        # A published publication whose file changed gets its text taken out by the worker.
+        page_published.connect(on_published, dispatch_uid="kennisbank-extract-publication-text")

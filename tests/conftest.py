@@ -132,3 +132,27 @@ def redis_cache(redis_server, settings):
     redis_server.start()
     redis_server.flush()
     reset_breakers()
+
+
+@pytest.fixture
+def task_worker(transactional_db, wagtail_roots, settings):
+    """Production's task queue (django-tasks-db) for one test, and a way to run its real worker.
+
+    ``task_worker()`` runs ``manage.py db_worker --batch``: every task that is due is taken from
+    the database and run, as the worker process does in production, then it returns. The worker
+    commits as it goes (and closes connections that are inside a transaction), so these tests
+    run on a transactional database.
+    """
+    from django.core.management import call_command
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "newsletters"],
+        }
+    }
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name=*", verbosity=0)
+
+    return run

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -260,6 +262,60 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
 if os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work (cms/tasks.py): django-tasks with its database backend; `manage.py db_worker`
+# runs the tasks, `manage.py run_scheduler` enqueues the periodic ones (cms/scheduler.py).
+# https://docs.wagtail.org/en/stable/reference/settings.html#tasks
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "newsletters"],
+    }
+}
+SCHEDULED_JOBS = [
+    # Wagtail's scheduled publishing: a page set to go live at T is live by T + 30 s (+ the queue).
+    {
+        "name": "publish_scheduled",
+        "task": "cms.tasks.run_command",
+        "args": ["publish_scheduled"],
+        "every": 30,
+    },
+    {
+        "name": "newsletters",
+        "task": "members_area.subscriptions.tasks.send_due_newsletters",
+        "every": 30,
+    },
+    {
+        "name": "expired_sessions",
+        "task": "cms.tasks.run_command",
+        "args": ["clearsessions"],
+        "every": 3600,
+    },
+    {
+        "name": "expired_login_codes",
+        "task": "members_area.tasks.delete_expired_login_codes",
+        "every": 3600,
+    },
+    {
+        "name": "old_task_results",
+        "task": "cms.tasks.run_command",
+        "args": ["prune_db_task_results", "--min-age-days=30"],
+        "at": "03:15",
+    },
+    # Nightly: Wagtail's search index and the kennisbank's, from scratch (both are derived data).
+    {
+        "name": "search_index",
+        "task": "cms.tasks.run_command",
+        "args": ["update_index"],
+        "at": "03:30",
+    },
+    {
+        "name": "kennisbank_index",
+        "task": "cms.tasks.run_command",
+        "args": ["kennisbank_reindex", "--no-progress"],
+        "at": "04:00",
+    },
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Netwerk Stadsdorpen"

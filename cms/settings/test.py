@@ -14,3 +14,11 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Tasks run at once in the test process; the tests of the worker itself (tests/cms/test_tasks.py)
+# switch to the database backend and run the real db_worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "newsletters"],
+    }
+}

@@ -35,7 +35,6 @@ from home.models import BasePage, StadsdorpPage
 from home.privacy import visible_pages
 from kennisbank import blocks as kb_blocks
 from kennisbank.blocks import anchor_for
-from kennisbank.extraction import extract_document_text
 from kennisbank.forms import KennisbankItemPageForm
 from kennisbank.glossary import GlossaryLinker
 from kennisbank.votes import has_voted
@@ -490,7 +489,11 @@ class StappenplanPage(KennisbankItemPage):
 
 
 class PublicatiePage(KennisbankItemPage):
-    """A research report or other document; the file's text is extracted for search."""
+    """A research report or other document; the file's text is extracted for search.
+
+    On publish, ``kennisbank.tasks`` enqueues the extraction when the document changed; the task
+    stores the text and updates both search indexes.
+    """
 
     key_findings = StreamField(
         [("finding", kb_blocks.FindingBlock())],
@@ -549,28 +552,20 @@ class PublicatiePage(KennisbankItemPage):
             *([self.document_text] if self.document_text else []),
         ]
 
-    def refresh_document_text(self):
-        """Extract the document's text when the document changed; never fails the save."""
+    def document_source(self):
+        """What ``document_text`` must have been taken from: the document's id and file hash."""
         document = self.document
         if document is None:
-            self.document_text = ""
-            self.document_text_source = ""
-            return
-        source = f"{document.pk}:{document.file_hash or document.file.name}"
-        if source == self.document_text_source:
-            return
-        self.document_text = extract_document_text(document)
-        self.document_text_source = source
+            return ""
+        return f"{document.pk}:{document.file_hash or document.file.name}"
 
-    def full_clean(self, *args, **kwargs):
-        self.refresh_document_text()
-        return super().full_clean(*args, **kwargs)
+    def needs_text_extraction(self):
+        """Whether the document changed since its text was taken out (``kennisbank/tasks.py``).
 
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None:
-            self.refresh_document_text()
-        return super().save(*args, **kwargs)
+        The text is extracted by a background task, never in the editor's request: a 20 MB PDF
+        takes seconds, and a hostile one up to the extraction's time limit.
+        """
+        return self.document_source() != self.document_text_source
 
     def set_imported_body(self, paragraphs):
         self.body = kb_blocks.paragraphs_to_stream(paragraphs)

@@ -22,12 +22,12 @@ from .models import SearchEntry
 logger = logging.getLogger(__name__)
 
 
-def _elastic_enabled():
+def elastic_enabled():
     return getattr(settings, "KENNISBANK_SEARCH_ENGINE", "database") == "elasticsearch"
 
 
 def _elastic(action, *arguments):
-    if not _elastic_enabled():
+    if not elastic_enabled():
         return
 
     def run():

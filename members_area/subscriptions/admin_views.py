@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import sending
+from . import sending, tasks
 from .composition import Composer, snapshot_body, subscribers_for_rendering
 from .emails import build_message, render_newsletter
 from .forms import PreviewForm, ScheduleForm, TestSendForm
@@ -65,6 +65,8 @@ def newsletter_admin(request, page_id):
                     _("Deze nieuwsbrief wordt al verstuurd of is al verstuurd."),
                 )
             else:
+                if action == "send_now":
+                    tasks.enqueue_sending()
                 messages.success(
                     request,
                     _("De nieuwsbrief wordt verstuurd vanaf %(when)s.")

@@ -1,18 +1,23 @@
 """Text extraction from real PDF, DOCX and ODT files, plain text, and broken files."""
 
 import io
+import re
 import time
 import zipfile
 
 import pytest
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 
 from wagtail.documents.models import Document
 
 from kennisbank import extraction
 from kennisbank.extraction import extract, extract_document_text
-from kennisbank.factories import PublicatiePageFactory
+from kennisbank.factories import KennisbankIndexPageFactory, PublicatiePageFactory
+from kennisbank.search import service as search_service
 
 from .samples import BROKEN_DOCX, BROKEN_PDF, make_docx, make_odt, make_pdf
 
@@ -63,28 +68,54 @@ def test_unsupported_type_is_an_error_not_an_exception():
     assert extract(b"x", "plaatje.png").errors
 
 
-@pytest.mark.django_db
-def test_publication_extracts_document_text_on_save_and_survives_broken_files(kennisbank):
+def test_publication_text_is_extracted_by_the_worker_and_survives_broken_files(
+    task_worker, home_page
+):
+    kennisbank = KennisbankIndexPageFactory(parent=home_page)
     good = Document.objects.create(
         title="Onderzoek", file=ContentFile(make_pdf(["Woorden in het bestand."]), "o.pdf")
     )
     good._set_file_hash()
     good.save()
     page = PublicatiePageFactory(parent=kennisbank, document=good)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    # The editor's publish only enqueued the work.
+    assert page.document_text == ""
+    assert DBTaskResult.objects.filter(
+        task_path="kennisbank.tasks.extract_publication_text", status=TaskResultStatus.READY
+    ).exists()
+    task_worker()
     page.refresh_from_db()
     assert "Woorden in het bestand." in page.document_text
     assert "Woorden in het bestand." in " ".join(page.get_search_text())
+    assert search_titles("woorden bestand") == [page.title]
+    # Publishing again without a new file enqueues nothing.
+    before = DBTaskResult.objects.filter(task_path__startswith="kennisbank.").count()
+    page.save_revision().publish()
+    assert DBTaskResult.objects.filter(task_path__startswith="kennisbank.").count() == before
 
     broken = Document.objects.create(title="Kapot", file=ContentFile(BROKEN_PDF, "kapot.pdf"))
     page.document = broken
-    page.save()  # must not raise
+    page.save_revision().publish()
+    task_worker()
     page.refresh_from_db()
     assert page.document_text == ""
     assert extract_document_text(broken) == ""
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 0
 
     page.document = None
-    page.save()
+    page.save_revision().publish()
+    task_worker()
+    page.refresh_from_db()
     assert page.document_text == ""
+
+
+def search_titles(text):
+    results = search_service.search(
+        search_service.SearchQuery(text=text, filters={}, language="nl", user=AnonymousUser())
+    )
+    return [re.sub(r"</?mark>", "", hit.title) for hit in results.hits]
 
 
 def test_only_the_first_pages_of_a_very_long_pdf_are_read(monkeypatch):

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from django.core import mail
 from django.core.management import call_command
@@ -122,3 +124,19 @@ def test_send_button_on_the_page_edit_screen(editor_setup):
     _world, _events, issue, client = editor_setup
     response = client.get(reverse("wagtailadmin_pages:edit", args=[issue.pk]))
     assert admin_url(issue) in response.content.decode()
+
+
+def test_send_now_is_started_by_the_worker_not_the_request(task_worker, world, make_issue, client):
+    issue = make_issue(title="Nieuwsbrief februari")
+    login_with_second_factor(client, world.users["admin"])
+    client.post(admin_url(issue), {"action": "send_now"})
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(
+        task_path="members_area.subscriptions.tasks.send_due_newsletters",
+        queue_name="newsletters",
+        status=TaskResultStatus.READY,
+    ).exists()
+    task_worker()
+    assert Dispatch.objects.get(newsletter=issue).status == Dispatch.STATUS_SENT
+    sent_to = {message.to[0] for message in mail.outbox}
+    assert world.users["member_a"].email in sent_to

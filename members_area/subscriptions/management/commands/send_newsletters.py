@@ -1,11 +1,8 @@
-"""Cron entry point: send scheduled issues whose time has come and resume interrupted sends.
+"""Send scheduled issues whose time has come and resume interrupted sends, in the foreground.
 
-Run it every minute, e.g. in crontab:
-
-    * * * * *  cd /srv/site && .venv/bin/python manage.py send_newsletters --no-progress
-
-A send that another live process is running is skipped (``Dispatch.runner``), so overlapping cron
-runs are harmless.
+The worker does the same as a task (``members_area/subscriptions/tasks.py``), enqueued every 30 s
+by the scheduler; this command is for a one-off run. A send that another live process is running
+is skipped (``Dispatch.runner``), so overlapping runs are harmless.
 """
 
 from django.core.management.base import BaseCommand
