@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+# The public address of every link (e-mails, sitemap, iCal) and of the demo's Wagtail Site.
+export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test install install-browser lock lint format check migrate demo serve worker scheduler bench messages clean backup restore audit
@@ -45,7 +47,7 @@ migrate: ## Apply database migrations (SQLite in the checkout unless DATABASE_UR
 	$(MANAGE) migrate --noinput
 
 demo: ## Load or refresh the demo content (idempotent) and print the demo accounts
-	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo
+	$(MANAGE) load_demo
 
 # One process group: the web server, the task worker (every queue) and the scheduler. Ctrl-C (or
 # any of them ending) stops all three.

@@ -16,9 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
+
+from cms import public_url
 
 from . import recurrence
 
@@ -100,8 +101,7 @@ def fmt_date(value):
 
 
 def uid_for(event):
-    host = settings.WAGTAILADMIN_BASE_URL.split("://")[-1].split("/")[0].split(":")[0]
-    return f"event-{event.translation_key}@{host or 'stadsdorpen'}"
+    return f"event-{event.translation_key}@{public_url.host() or 'stadsdorpen'}"
 
 
 # ---- components

@@ -9,6 +9,8 @@ import json
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from cms import public_url
+
 
 def for_event(event, occurrence, request):
     if event.audience != event.AUDIENCE_PUBLIC:
@@ -17,7 +19,7 @@ def for_event(event, occurrence, request):
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "url": occurrence.url and request.build_absolute_uri(occurrence.url),
+        "url": occurrence.url and public_url.absolute(occurrence.url),
         "eventStatus": "https://schema.org/EventCancelled"
         if occurrence.is_cancelled
         else (
@@ -80,7 +82,7 @@ def for_event(event, occurrence, request):
         data["isAccessibleForFree"] = True
     if event.image_id:
         rendition = event.image.get_rendition("width-1200")
-        data["image"] = [request.build_absolute_uri(rendition.url)]
+        data["image"] = [public_url.absolute(rendition.url)]
     text = json.dumps(data, ensure_ascii=False)
     # Escape what could end the <script> element early.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms import public_url
+
 from . import ical
 from .models import EventPage, Registration, SignupSlot
 from .recurrence import LOCAL_TZ
@@ -237,8 +239,7 @@ def registration_from_token(token):
 
 
 def absolute(url_path):
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return url_path if url_path.startswith("http") else f"{base}{url_path}"
+    return public_url.absolute(url_path)
 
 
 def email_context(registration):

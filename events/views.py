@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from cms import public_url
 from home.models import StadsdorpPage
 from home.privacy import visible_pages
 
@@ -126,7 +127,7 @@ def _base_context(request, index_page, filters, view):
         "month_url": f"{url}maand/",
         "archive_url": f"{url}archief/",
         "print_url": f"{url}afdrukken/",
-        "feed_url": request.build_absolute_uri(f"{url}ical/"),
+        "feed_url": public_url.absolute(f"{url}ical/"),
     }
 
 
@@ -171,7 +172,7 @@ def agenda_list(request, index_page):
             else "",
             "window_start": window_start,
             "window_end": window_end - timedelta(seconds=1),
-            "category_feed_url": request.build_absolute_uri(
+            "category_feed_url": public_url.absolute(
                 f"{index_page.get_url(request)}ical/{filters.category.slug}/"
             )
             if filters.category

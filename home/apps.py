@@ -7,6 +7,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Algemene pagina's")
 
     def ready(self):
+        from cms import public_url  # noqa: F401 - registers the deploy check of the address
         from cms.page_cache import connect_signals
 
         from . import private_images

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from cms import public_url
 from home.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
 from home.privacy import visible_pages
 
@@ -78,7 +79,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {public_url.absolute(reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

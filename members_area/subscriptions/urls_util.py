@@ -1,24 +1,13 @@
 """Absolute links for e-mails: mail clients cannot resolve relative URLs.
 
-The site's public address is ``WAGTAILADMIN_BASE_URL`` (the same setting Wagtail uses for links in
-its own notification e-mails); https://docs.wagtail.org/en/stable/reference/settings.html
+The site's public address is ``WAGTAILADMIN_BASE_URL``, read through ``cms/public_url.py``.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-
-def base_url():
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
-
-
-def absolute_url(url):
-    if not url:
-        return ""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{base_url()}{url}"
+from cms.public_url import absolute as absolute_url
+from cms.public_url import base_url  # noqa: F401 - part of this module's interface
 
 
 def absolute_reverse(name, language=None, args=None, kwargs=None):

@@ -35,7 +35,7 @@ from .composition import _with_exceptions
 from .forms import NewsletterPreferenceForm, SignupForm
 from .models import CalendarFeedToken, Subscriber
 from .tokens import read_confirmation_token, read_unsubscribe_token
-from .urls_util import absolute_reverse
+from .urls_util import absolute_reverse, absolute_url
 
 SIGNUPS_PER_ADDRESS = 20
 
@@ -194,7 +194,7 @@ def my_calendar(request):
 def _public_feed_url(request):
     public = visible_pages(EventIndexPage.objects.all(), AnonymousUser())
     index = public.filter(locale__language_code=get_language()).first() or public.first()
-    return request.build_absolute_uri(f"{index.get_url(request)}ical/") if index else ""
+    return absolute_url(f"{index.get_url(request)}ical/") if index else ""
 
 
 @never_cache

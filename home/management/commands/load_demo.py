@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cms import public_url
 from home.demo import load_all
 
 
@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             context = load_all(self.stdout)
-        base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            public_url.sync_default_site()
+        base_url = public_url.base_url()
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready."))
         self.stdout.write(f"Site:  {base_url}/nl/   (English: {base_url}/en/)")
         self.stdout.write(f"Admin: {base_url}/admin/")
