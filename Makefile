@@ -100,9 +100,9 @@ bench: install ## Run the benchmarks named in the issues and print their figures
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 BACKUP_FILE ?= backups/site-$(shell date +%Y%m%d-%H%M%S).tar.gz
-backup: ## Back up the database and media into one archive (BACKUP_FILE=path.tar.gz to choose)
+backup: ## Back up the database and media into one archive (BACKUP_FILE=path.tar.gz, KEEP=N newest)
 	@mkdir -p $(dir $(BACKUP_FILE))
-	$(MANAGE) backup_site $(BACKUP_FILE)
+	$(MANAGE) backup_site $(BACKUP_FILE) $(if $(KEEP),--keep $(KEEP))
 
 restore: ## Restore a backup: make restore FILE=backups/site-....tar.gz (add FORCE=1 to overwrite)
 	@[ -n "$(FILE)" ] || { echo "Usage: make restore FILE=path/to/backup.tar.gz [FORCE=1]"; exit 2; }

@@ -317,6 +317,10 @@ SCHEDULED_JOBS = [
     },
 ]
 
+# Backups (backup_site / restore_site) are encrypted with this Fernet key when it is set
+# (cms/backup_crypto.py). Keep the key apart from the backups.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Netwerk Stadsdorpen"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -6,13 +6,16 @@ Runs on SQLite and on PostgreSQL:
 
 import io
 import json
+import os
+import re
 import shutil
 import tarfile
 
 import pytest
+from cryptography.fernet import Fernet
 from PIL import Image as PILImage
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
@@ -20,9 +23,12 @@ from django.core.management.base import CommandError
 
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
+from cms import backup_crypto
 from home.models import ContentPage
+from kennisbank.factories import ArtikelPageFactory, KennisbankIndexPageFactory
+from kennisbank.search import service as search_service
 
 # dumpdata/loaddata and flush need real transactions, not the per-test rollback.
 Image = get_image_model()
@@ -222,3 +228,132 @@ def test_media_names_that_escape_the_media_root_are_skipped():
     assert safe_media_name("media/../../etc/passwd") is None
     assert safe_media_name("/media/x") is None
     assert safe_media_name("media") is None
+
+
+# --- derived indexes, all-or-nothing, encryption, retention ---
+
+QUERIES = ["binnenbuurt", "koffieochtend", "vrijwilligers", "buren", "netwerk"]
+
+
+def kennisbank_titles(text):
+    results = search_service.search(
+        search_service.SearchQuery(text=text, filters={}, language="nl", user=AnonymousUser())
+    )
+    return [re.sub(r"</?mark>", "", hit.title) for hit in results.hits]
+
+
+@pytest.fixture
+def kennisbank_content(home_page, media_root):
+    index = KennisbankIndexPageFactory(parent=home_page)
+    for title, intro in [
+        ("Binnenbuurten opzetten", "Hoe een binnenbuurt buren samenbrengt."),
+        ("Koffieochtend organiseren", "Een koffieochtend met vrijwilligers uit het netwerk."),
+        ("Vrijwilligers vinden", "Buren die meedoen als vrijwilligers."),
+    ]:
+        page = ArtikelPageFactory(parent=index, title=title, introduction=intro)
+        page.save_revision().publish()
+    return index
+
+
+def test_after_a_restore_both_searches_find_what_they_found_before(
+    kennisbank_content, media_root, tmp_path
+):
+    before = {text: kennisbank_titles(text) for text in QUERIES}
+    admin_before = sorted(p.title for p in Page.objects.search("koffieochtend"))
+    references_before = ReferenceIndex.objects.count()
+    assert before["koffieochtend"] and admin_before
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    assert kennisbank_titles("koffieochtend") == []
+
+    call_command("restore_site", str(archive), stdout=io.StringIO())
+    assert {text: kennisbank_titles(text) for text in QUERIES} == before
+    assert sorted(p.title for p in Page.objects.search("koffieochtend")) == admin_before
+    assert ReferenceIndex.objects.count() == references_before
+
+
+def test_a_truncated_backup_changes_nothing(content, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) * 2 // 3])
+    content["page"].get_parent().add_child(instance=ContentPage(title="Na de back-up", slug="na"))
+    with pytest.raises(CommandError, match="beschadigd of onvolledig"):
+        call_command("restore_site", str(archive), "--force")
+    assert Page.objects.filter(title="Na de back-up").exists()
+
+
+def test_a_backup_without_its_media_folder_is_refused(content, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    stripped = tmp_path / "zonder-media.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(stripped, "w:gz") as target:
+        for member in source:
+            if not member.name.startswith("media/"):
+                target.addfile(member, source.extractfile(member))
+    content["page"].get_parent().add_child(instance=ContentPage(title="Na de back-up", slug="na"))
+    with pytest.raises(CommandError, match="ontbreekt de map media"):
+        call_command("restore_site", str(stripped), "--force")
+    assert Page.objects.filter(title="Na de back-up").exists()
+
+
+def test_an_encrypted_backup_round_trips_and_needs_its_key(content, media_root, tmp_path, settings):
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    archive = tmp_path / "site-versleuteld.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    data = archive.read_bytes()
+    assert data.startswith(backup_crypto.MAGIC)
+    assert b"database.json" not in data and b"redacteur@example.org" not in data
+    with pytest.raises(tarfile.TarError), tarfile.open(archive):
+        pass
+    before = snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media_root)
+    media_root.mkdir()
+
+    key = settings.BACKUP_ENCRYPTION_KEY
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    with pytest.raises(CommandError, match="versleuteld"):
+        call_command("restore_site", str(archive))
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(CommandError, match="verkeerde sleutel"):
+        call_command("restore_site", str(archive))
+    assert not Page.objects.filter(title="Lid worden").exists()
+
+    settings.BACKUP_ENCRYPTION_KEY = key
+    call_command("restore_site", str(archive), stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_encrypted_chunks_cannot_be_cut_or_reordered(tmp_path):
+    key = Fernet.generate_key().decode()
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"a" * (backup_crypto.CHUNK_SIZE * 2 + 10))
+    encrypted = tmp_path / "enc"
+    backup_crypto.encrypt_file(plain, encrypted, key)
+    out = tmp_path / "out"
+    backup_crypto.decrypt_file(encrypted, out, key)
+    assert out.read_bytes() == plain.read_bytes()
+    truncated = tmp_path / "cut"
+    truncated.write_bytes(encrypted.read_bytes()[:-4])
+    with pytest.raises(backup_crypto.BackupCryptoError, match="onvolledig"):
+        backup_crypto.decrypt_file(truncated, out, key)
+
+
+def test_keep_deletes_all_but_the_newest_backups(content, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for number in range(3):
+        old = folder / f"site-2026010{number}-000000.tar.gz"
+        old.write_bytes(b"oud")
+        os.utime(old, (1_700_000_000 + number, 1_700_000_000 + number))
+    other = folder / "iets-anders.txt"
+    other.write_text("blijft")
+    newest = folder / "site-20261201-120000.tar.gz"
+    call_command("backup_site", str(newest), "--keep", "2", stdout=io.StringIO())
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "iets-anders.txt",
+        "site-20260102-000000.tar.gz",
+        "site-20261201-120000.tar.gz",
+    ]

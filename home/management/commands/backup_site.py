@@ -13,6 +13,8 @@ data is loaded. Sessions and the search index are left out; the index is rebuilt
 price is speed on very large databases, and a restore needs the same code (migrations) as the
 backup; the manifest records the applied migrations so that ``restore_site`` can refuse a mismatch.
 
+With ``BACKUP_ENCRYPTION_KEY`` set, the finished archive is encrypted (``cms/backup_crypto.py``);
+``--keep N`` then deletes all but the N newest ``site-*.tar.gz`` files of the folder.
 Media files are read through Django's default storage, so the same command backs up a local
 ``MEDIA_ROOT`` or an S3 bucket (django-storages).
 
@@ -42,6 +44,8 @@ from django.core.serializers import json as json_serializer
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from cms import backup_crypto
+
 FORMAT_VERSION = 1
 SERIALIZATION_FORMAT = "backup_json"
 # Rows that `migrate` recreates with other ids: referred to by natural key in the backup.
@@ -56,6 +60,8 @@ EXCLUDED_MODELS = [
     "wagtailsearch.sqliteftsindexentry",
     "modelsearch.indexentry",
     "modelsearch.sqliteftsindexentry",
+    # The task queue's results: work of the old site, not content.
+    "django_tasks_db.dbtaskresult",
 ]
 
 
@@ -143,13 +149,34 @@ def storage_files(storage, directory=""):
         yield from storage_files(storage, f"{directory}/{sub}" if directory else sub)
 
 
+RETENTION_PATTERN = "site-*.tar.gz"
+
+
+def prune_backups(folder, keep):
+    """Delete all but the ``keep`` newest ``site-*.tar.gz`` backups in ``folder`` (``make backup``
+    names them by date and time); returns the deleted paths."""
+    backups = sorted(folder.glob(RETENTION_PATTERN), key=lambda path: path.stat().st_mtime)
+    removed = backups[:-keep] if len(backups) > keep else []
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 class Command(BaseCommand):
     help = "Maak een back-up van de database en alle mediabestanden in één .tar.gz-bestand."
 
     def add_arguments(self, parser):
         parser.add_argument("output", help="Pad van het archief, bijvoorbeeld backup.tar.gz")
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=None,
+            help="Bewaar daarna alleen de N nieuwste back-ups (site-*.tar.gz) in dezelfde map.",
+        )
 
-    def handle(self, *args, output, **options):
+    def handle(self, *args, output, keep=None, **options):
+        if keep is not None and keep < 1:
+            raise CommandError("--keep moet minstens 1 zijn.")
         output_path = Path(output)
         if not output_path.parent.exists():
             raise CommandError(f"Map bestaat niet: {output_path.parent}")
@@ -192,12 +219,26 @@ class Command(BaseCommand):
                 info = tarfile.TarInfo("manifest.json")
                 info.size = len(encoded)
                 archive.addfile(info, io.BytesIO(encoded))
+            key = backup_crypto.configured_key()
+            if key:
+                encrypted = output_path.with_name(output_path.name + ".encrypting")
+                try:
+                    backup_crypto.encrypt_file(partial, encrypted, key)
+                except backup_crypto.BackupCryptoError as error:
+                    raise CommandError(str(error)) from None
+                finally:
+                    partial.unlink(missing_ok=True)
+                partial = encrypted
             # Only a complete archive gets the requested name.
             partial.replace(output_path)
+        removed = prune_backups(output_path.parent, keep) if keep else []
         pages = manifest["counts"].get("wagtailcore.page", 0)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Back-up geschreven naar {output_path}: {pages} pagina's, "
-                f"{len(media_names)} mediabestanden ({media_bytes} bytes)."
+                f"{len(media_names)} mediabestanden ({media_bytes} bytes)"
+                f"{', versleuteld' if backup_crypto.configured_key() else ''}."
             )
         )
+        for path in removed:
+            self.stdout.write(f"Oude back-up verwijderd: {path.name}")

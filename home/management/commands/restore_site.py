@@ -2,8 +2,13 @@
 
 The database is emptied (``flush``, which lets ``migrate``'s hooks recreate content types and
 permissions) and loaded from the archive's ``database.json`` inside one transaction: if loading
-fails or the row counts differ from the manifest, nothing changes. Media files are then written
-through the default storage (local disk or S3), and the search index is rebuilt.
+fails or the row counts differ from the manifest, nothing changes. Before that, the whole archive
+is read once (a corrupt or truncated file, a missing ``media/`` folder, an unknown format or newer
+migrations are refused with nothing changed). Media files are then written through the default
+storage (local disk or S3), and every derived index is rebuilt: Wagtail's search index
+(``update_index``), its reference index (``rebuild_references_index``) and the kennisbank's search
+index (``kennisbank_reindex``). An encrypted backup (``cms/backup_crypto.py``) is decrypted with
+``BACKUP_ENCRYPTION_KEY`` first.
 
 A database that already holds content (users, pages below the site root, documents or images) is
 only overwritten with ``--force``. The archive must come from the same code: a backup that has
@@ -11,8 +16,10 @@ migrations this checkout does not know is refused (update the code first).
 """
 
 import json
+import shutil
 import tarfile
 import tempfile
+import zlib
 from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path, PurePosixPath
@@ -32,7 +39,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
-from cms import page_cache
+from cms import backup_crypto, page_cache
 
 from .backup_site import FORMAT_VERSION, applied_migrations, row_counts
 
@@ -105,28 +112,25 @@ class Command(BaseCommand):
         archive_path = Path(input)
         if not archive_path.is_file():
             raise CommandError(f"Bestand niet gevonden: {archive_path}")
-        try:
-            archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 (closed by the with below)
-        except (tarfile.TarError, OSError) as error:
-            raise CommandError(f"Geen geldig back-uparchief: {error}") from error
-        with archive, tempfile.TemporaryDirectory(prefix="restore-site-") as workdir:
-            manifest = self.read_manifest(archive)
+        with tempfile.TemporaryDirectory(prefix="restore-site-") as workdir:
+            archive_path = self.decrypted(archive_path, Path(workdir))
+            # Everything is checked before anything changes: the archive is read to its end
+            # (a truncated or corrupt file fails here), the manifest, schema and media compared.
+            database_file = Path(workdir) / "database.json"
+            manifest = self.verify_archive(archive_path, database_file)
             self.check_migrations(manifest)
+            if not manifest.pop("_has_database"):
+                raise CommandError("Het archief bevat geen database.json.")
             if has_content() and not force:
                 raise CommandError(
                     "De database bevat al inhoud. Gebruik --force om die te vervangen door de "
                     "back-up."
                 )
-            database_file = Path(workdir) / "database.json"
-            member = archive.extractfile("database.json")
-            if member is None:
-                raise CommandError("Het archief bevat geen database.json.")
-            with member, open(database_file, "wb") as target:
-                target.write(member.read())
             self.restore_database(database_file, manifest)
-            restored_files = self.restore_media(archive)
+            with tarfile.open(archive_path, "r:gz") as archive:
+                restored_files = self.restore_media(archive)
         if not skip_index:
-            call_command("update_index", stdout=StringIO(), stderr=StringIO())
+            self.rebuild_indexes()
         page_cache.invalidate_all()
         self.stdout.write(
             self.style.SUCCESS(
@@ -135,15 +139,69 @@ class Command(BaseCommand):
             )
         )
 
-    def read_manifest(self, archive):
+    def decrypted(self, archive_path, workdir):
+        if not backup_crypto.is_encrypted(archive_path):
+            return archive_path
+        target = workdir / "archive.tar.gz"
         try:
-            member = archive.extractfile("manifest.json")
-        except KeyError:
-            member = None
-        if member is None:
+            backup_crypto.decrypt_file(archive_path, target, backup_crypto.configured_key())
+        except backup_crypto.BackupCryptoError as error:
+            raise CommandError(f"{error} Er is niets veranderd.") from None
+        return target
+
+    def verify_archive(self, archive_path, database_file):
+        """Read the whole archive once; returns the manifest, leaves database.json in a file."""
+        manifest = None
+        media_files = 0
+        media_bytes = 0
+        found_database = False
+        try:
+            with tarfile.open(archive_path, "r:gz") as archive:
+                for member in archive:
+                    if member.name == "manifest.json":
+                        manifest = self.read_manifest(archive.extractfile(member))
+                    elif member.name == "database.json":
+                        with (
+                            archive.extractfile(member) as source,
+                            open(database_file, "wb") as out,
+                        ):
+                            shutil.copyfileobj(source, out)
+                        found_database = True
+                    elif member.isfile() and member.name.startswith("media/"):
+                        with archive.extractfile(member) as source:
+                            while chunk := source.read(1024 * 1024):
+                                media_bytes += len(chunk)
+                        media_files += 1
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+            raise CommandError(
+                "Geen geldig back-uparchief: het bestand is beschadigd of onvolledig "
+                f"({type(error).__name__}). Er is niets veranderd."
+            ) from None
+        if manifest is None:
             raise CommandError("Het archief bevat geen manifest.json: is dit een back-up?")
-        manifest = json.loads(member.read())
-        if manifest.get("format") != FORMAT_VERSION:
+        manifest["_has_database"] = found_database
+        expected = (manifest.get("media_files", 0), manifest.get("media_bytes", 0))
+        if (media_files, media_bytes) != expected:
+            raise CommandError(
+                f"De mediabestanden in het archief kloppen niet met het manifest ({media_files} "
+                f"van {expected[0]} bestanden): ontbreekt de map media/? Er is niets veranderd."
+            )
+        return manifest
+
+    def rebuild_indexes(self):
+        """Derived data is not in the backup: Wagtail's search and reference indexes and the
+        kennisbank's own search index (its full-text table) are built again from the content."""
+        quiet = {"stdout": StringIO(), "stderr": StringIO()}
+        call_command("update_index", **quiet)
+        call_command("rebuild_references_index", **quiet)
+        call_command("kennisbank_reindex", "--no-progress", **quiet)
+
+    def read_manifest(self, member):
+        try:
+            manifest = json.loads(member.read())
+        except ValueError:
+            raise CommandError("Het manifest van de back-up is onleesbaar.") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
             raise CommandError(f"Onbekend back-upformaat: {manifest.get('format')!r}")
         return manifest
 
