@@ -14,9 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The lock pins every package (it also holds the test tools: one lock, one set of versions).
-COPY requirements/lock.txt requirements/lock.txt
-RUN pip install -r requirements/lock.txt
+# Runtime dependencies only (`make lock` writes runtime.txt from pyproject's non-dev dependencies,
+# pinned to the same versions as lock.txt): no playwright, pytest, hypothesis, ruff or aiosmtpd.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install -r requirements/runtime.txt
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 

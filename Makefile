@@ -40,8 +40,11 @@ install: $(BIN)/python ## Install the locked Python dependencies into .venv and 
 install-browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-lock: $(BIN)/python ## Re-resolve the pinned versions in requirements/lock.txt from pyproject.toml
+lock: $(BIN)/python ## Re-resolve the pinned versions (requirements/lock.txt, and runtime.txt for the image)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
+	@# The production image installs only these: the same versions, without the test tools.
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -c requirements/lock.txt \
+		-o requirements/runtime.txt
 
 migrate: ## Apply database migrations (SQLite in the checkout unless DATABASE_URL is set)
 	$(MANAGE) migrate --noinput

@@ -12,6 +12,9 @@ content stays safe by construction:
   unpublish, move, delete, snippet or setting change invalidates all pages and their listings at
   once; a short timeout bounds staleness of time-based listings ("upcoming events").
 
+Anonymous responses that may be stored also carry ``Cache-Control: public, max-age=0,
+s-maxage=CDN_CACHE_SECONDS`` for a CDN in front (``mark_shared_cacheable``).
+
 The generation lives in the cache too, so invalidation reaches every worker only with a shared
 cache (Redis); ``PAGE_CACHE_ENABLED`` is therefore on by default only when ``REDIS_URL`` is set.
 """
@@ -24,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 from wagtail.signals import page_unpublished, post_page_move
 
@@ -123,6 +127,22 @@ def is_cacheable_response(response):
     return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
 
+def mark_shared_cacheable(request, response):
+    """What this cache may store, a CDN in front may store too: ``public, s-maxage``.
+
+    Only for anonymous requests (checked by the caller) and responses that pass
+    ``is_cacheable_response``; ``max-age=0`` keeps browsers asking, so a publish (which purges the
+    CDN through Wagtail's frontend cache) reaches them at once. A request with a text-size or
+    language cookie gets a variant a CDN (which keys on the URL) must not hand to others.
+    """
+    seconds = getattr(settings, "CDN_CACHE_SECONDS", 0)
+    if any(name in request.COOKIES for name in KEY_COOKIES):
+        return response
+    if seconds and is_cacheable_response(response) and "Cache-Control" not in response:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    return response
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -135,8 +155,10 @@ class AnonymousPageCacheMiddleware:
             _request_scope.reset(scope)
 
     def respond(self, request):
-        if not is_enabled() or not is_cacheable_request(request):
+        if not is_cacheable_request(request):
             return self.get_response(request)
+        if not is_enabled():
+            return mark_shared_cacheable(request, self.get_response(request))
         key = cache_key(request)
         stored = cache.get(key)
         if stored is not None:
@@ -145,8 +167,8 @@ class AnonymousPageCacheMiddleware:
             for name, value in headers.items():
                 response[name] = value
             response["X-Page-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
+            return mark_shared_cacheable(request, response)
+        response = mark_shared_cacheable(request, self.get_response(request))
         if is_cacheable_response(response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()

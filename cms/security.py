@@ -19,8 +19,9 @@ A response that already carries a policy keeps it: Wagtail's document serve view
 sandboxing ``Content-Security-Policy`` for inline documents
 (https://docs.wagtail.org/en/stable/reference/settings.html#wagtaildocs-block-embedded-content).
 
-Settings: ``CSP_FRAME_SRC`` (embed hosts), ``CSP_EXTRA_IMG_SRC`` (e.g. an S3 or CDN origin for
-media), ``CSP_REPORT_ONLY`` (send ``Content-Security-Policy-Report-Only`` while trying a change).
+Settings: ``CSP_FRAME_SRC`` (embed hosts), ``CSP_EXTRA_IMG_SRC`` (e.g. a CDN origin for media; from
+the environment, comma-separated; production adds the S3 media origin), ``CSP_REPORT_ONLY`` (send
+``Content-Security-Policy-Report-Only`` while trying a change).
 """
 
 from urllib.parse import urlsplit
@@ -62,6 +63,25 @@ def _external_asset_origins():
     origins = {_origin(settings.MEDIA_URL), _origin(settings.STATIC_URL)}
     origins.update(getattr(settings, "CSP_EXTRA_IMG_SRC", []))
     return sorted(origin for origin in origins if origin)
+
+
+def s3_media_origin(environ):
+    """The origin media URLs have with django-storages' S3 backend, from its settings.
+
+    ``AWS_S3_CUSTOM_DOMAIN`` (a CDN) wins; else an S3-compatible ``AWS_S3_ENDPOINT_URL`` (MinIO,
+    Scaleway; its origin, the bucket in the path); else AWS's own virtual-hosted address.
+    """
+    if environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return f"https://{environ['AWS_S3_CUSTOM_DOMAIN'].strip('/')}"
+    if environ.get("AWS_S3_ENDPOINT_URL"):
+        return _origin(environ["AWS_S3_ENDPOINT_URL"])
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    region = environ.get("AWS_S3_REGION_NAME", "")
+    return (
+        f"https://{bucket}.s3.{region}.amazonaws.com"
+        if region
+        else f"https://{bucket}.s3.amazonaws.com"
+    )
 
 
 def _serialise(directives):

@@ -200,6 +200,13 @@ if os.environ.get("REDIS_URL"):
 # workers for invalidation, hence on by default only with Redis.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(os.environ.get("REDIS_URL")))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Anonymous pages that the page cache may store also tell a CDN or proxy in front that it may
+# keep them this long (`Cache-Control: public, max-age=0, s-maxage=N`); Wagtail's frontend cache
+# purging (FRONTEND_CACHE_BACKEND) empties them on publish. 0 switches the header off.
+CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
+# Extra image/media origins for the public Content-Security-Policy (cms/security.py), e.g. a
+# CDN; production.py adds the S3 media origin itself.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 # /health/ answers 503 only when one of these fails; a failing cache or search engine makes it
 # "degraded" (200): the site still serves, from the database (cms/health.py).
 REQUIRED_CHECKS = env_list("REQUIRED_CHECKS", "database")

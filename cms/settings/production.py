@@ -7,6 +7,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.security import s3_media_origin
 from cms.structured_logging import init_sentry, logging_config
 
 from .base import *  # noqa: F403
@@ -83,6 +84,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
     if os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
         MEDIA_URL = f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}/"
+    # The public CSP must allow the bucket's origin, or every image from it is blocked.
+    CSP_EXTRA_IMG_SRC = [*CSP_EXTRA_IMG_SRC, s3_media_origin(os.environ)]  # noqa: F405
 
 # Purge a CDN or Varnish when pages are published (wagtail.contrib.frontend_cache).
 # https://docs.wagtail.org/en/stable/reference/contrib/frontendcache.html

@@ -4,7 +4,7 @@ import pytest
 
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from wagtail.models import PageViewRestriction
 
@@ -132,3 +132,25 @@ def test_disabled_cache_stores_nothing(client, home_page):
     with override_settings(PAGE_CACHE_ENABLED=False):
         client.get("/nl/")
         assert "X-Page-Cache" not in client.get("/nl/")
+
+
+def test_anonymous_cacheable_pages_tell_a_cdn_it_may_keep_them(client, home_page, settings):
+    settings.CDN_CACHE_SECONDS = 120
+    for _ in range(2):  # the page cache's miss and its hit
+        response = client.get("/nl/")
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control and "s-maxage=120" in cache_control
+        assert "max-age=0" in cache_control
+
+
+def test_personal_or_variant_pages_get_no_public_cache_control(client, home_page, settings):
+    settings.CDN_CACHE_SECONDS = 120
+    member = User.objects.create_user("cdn-lid", "cdn@example.org", "een-lang-wachtwoord")
+    client.cookies["tekstgrootte"] = "groot"
+    assert "public" not in client.get("/nl/").get("Cache-Control", "")
+    del client.cookies["tekstgrootte"]
+    client.force_login(member)
+    assert "public" not in client.get("/nl/").get("Cache-Control", "")
+    settings.CDN_CACHE_SECONDS = 0
+    client.logout()
+    assert "s-maxage" not in Client().get("/nl/").get("Cache-Control", "")

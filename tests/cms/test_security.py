@@ -1,5 +1,9 @@
 """Security headers on the public site and the admin, and what uploads may become."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from django.contrib.auth.models import User
@@ -11,7 +15,7 @@ from django.test import override_settings
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 
-from cms.security import PERMISSIONS_POLICY
+from cms.security import PERMISSIONS_POLICY, s3_media_origin
 from tests.conftest import login_with_second_factor
 
 Image = get_image_model()
@@ -189,3 +193,49 @@ def test_favicon_is_found(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.parametrize(
+    ("environ", "origin"),
+    [
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "foto", "AWS_S3_CUSTOM_DOMAIN": "media.example.org"},
+            "https://media.example.org",
+        ),
+        (
+            {
+                "AWS_STORAGE_BUCKET_NAME": "foto",
+                "AWS_S3_ENDPOINT_URL": "https://s3.nl-ams.scw.cloud",
+            },
+            "https://s3.nl-ams.scw.cloud",
+        ),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "foto", "AWS_S3_REGION_NAME": "eu-west-1"},
+            "https://foto.s3.eu-west-1.amazonaws.com",
+        ),
+        ({"AWS_STORAGE_BUCKET_NAME": "foto"}, "https://foto.s3.amazonaws.com"),
+    ],
+)
+def test_the_s3_media_origin_is_derived_from_the_storage_settings(environ, origin):
+    assert s3_media_origin(environ) == origin
+
+
+def test_production_with_a_bucket_allows_its_images_in_the_public_csp(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "test-only-secret-key-for-a-settings-import-0123456789abcdef",
+        "AWS_STORAGE_BUCKET_NAME": "foto",
+        "AWS_S3_ENDPOINT_URL": "https://s3.nl-ams.scw.cloud",
+        "CSP_EXTRA_IMG_SRC": "https://cdn.example.org",
+    }
+    script = (
+        "import django; django.setup(); from cms.security import public_policy; "
+        "print(public_policy())"
+    )
+    policy = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    img_src = next(part for part in policy.split("; ") if part.startswith("img-src"))
+    assert "https://s3.nl-ams.scw.cloud" in img_src
+    assert "https://cdn.example.org" in img_src
