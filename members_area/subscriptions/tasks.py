@@ -9,6 +9,8 @@ a long send does not hold up the text extraction of an uploaded file on the ``de
 
 import logging
 
+from django.db import transaction
+
 from cms.tasks import retrying_task
 
 from . import sending
@@ -36,5 +38,6 @@ def send_due_newsletters():
 
 
 def enqueue_sending():
-    """After "Nu versturen": start the send now instead of at the scheduler's next round."""
-    send_due_newsletters.enqueue()
+    """After "Nu versturen": start the send now instead of at the scheduler's next round, once
+    the schedule is committed (and never inside the editor's request)."""
+    transaction.on_commit(send_due_newsletters.enqueue)
