@@ -1,8 +1,6 @@
 """Site-wide URLs without a language prefix (included by ``cms.urls`` outside i18n_patterns)."""
 
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from home import views
 
@@ -11,9 +9,5 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("tekstgrootte/", views.set_text_size, name="set_text_size"),
     # Browsers and feed readers ask for /favicon.ico whatever the page links to.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("home/favicon.svg"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

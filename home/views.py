@@ -3,7 +3,8 @@
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps.views import sitemap as django_sitemap_view
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
@@ -83,3 +84,9 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    # Resolved per request, not at import: the hashed name only exists once collectstatic has run,
+    # and `manage.py check --deploy` imports the URLconf before that.
+    return HttpResponsePermanentRedirect(static("home/favicon.svg"))
