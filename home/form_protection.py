@@ -93,6 +93,7 @@ class ProtectedForm(BaseForm):
                 code="too_fast",
             )
         self.submission_token = token_id
+        self.clean_contact_fields(cleaned_data)
         return cleaned_data
 
     def full_clean(self):
@@ -105,6 +106,22 @@ class ProtectedForm(BaseForm):
                 if self.fields[name].help_text:
                     described_by.append(f"{bound_field.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def clean_contact_fields(self, cleaned_data):
+        """A form that asks for e-mail and phone, both optional, needs one of them to answer."""
+        names = [name for name in self.contact_field_names if name in self.fields]
+        if len(names) < 2 or any(self.fields[name].required for name in names):
+            return
+        if not any(cleaned_data.get(name) for name in names) and not any(
+            name in self.errors for name in names
+        ):
+            self.add_error(
+                names[0],
+                _(
+                    "Vul uw e-mailadres of uw telefoonnummer in: anders kunnen we u niet "
+                    "antwoorden."
+                ),
+            )
 
     @property
     def visible_editor_fields(self):
@@ -119,12 +136,26 @@ INVALID_EMAIL_MESSAGE = _(
 )
 
 
+# Browsers fill these in for people who find typing hard; the name field is known by its name.
+NAME_FIELD_NAMES = {"naam", "name", "uw_naam", "your_name", "volledige_naam", "full_name"}
+PHONE_MAX_LENGTH = 40
+
+
 class ProtectedFormBuilder(FormBuilder):
-    """Wagtail's form builder with length limits on every text field and our protected form."""
+    """Wagtail's form builder with length limits on every text field, a phone field type, the
+    browser's autocomplete on name, e-mail and phone, and our protected form."""
 
     def create_singleline_field(self, field, options):
         options["max_length"] = SINGLELINE_MAX_LENGTH
         options["error_messages"] = {"max_length": MAX_LENGTH_MESSAGE}
+        if field.clean_name in NAME_FIELD_NAMES:
+            options["widget"] = forms.TextInput(attrs={"autocomplete": "name"})
+        return forms.CharField(**options)
+
+    def create_phone_field(self, field, options):
+        options["max_length"] = PHONE_MAX_LENGTH
+        options["error_messages"] = {"max_length": MAX_LENGTH_MESSAGE}
+        options["widget"] = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
         return forms.CharField(**options)
 
     def create_multiline_field(self, field, options):
@@ -139,7 +170,15 @@ class ProtectedFormBuilder(FormBuilder):
             "max_length": MAX_LENGTH_MESSAGE,
             "invalid": INVALID_EMAIL_MESSAGE,
         }
+        options["widget"] = forms.EmailInput(attrs={"autocomplete": "email"})
         return forms.EmailField(**options)
 
     def get_form_class(self):
-        return type("WagtailForm", (ProtectedForm,), self.formfields)
+        contact_field_names = [
+            field.clean_name for field in self.fields if field.field_type in ("email", "phone")
+        ]
+        return type(
+            "WagtailForm",
+            (ProtectedForm,),
+            {**self.formfields, "contact_field_names": contact_field_names},
+        )

@@ -30,6 +30,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mijn-profiel/", views.profile, name="members_profile"),
+    path("mijn-aanmeldingen/", views.my_signups, name="members_signups"),
     path("mijn-profiel/mijn-gegevens.json", views.profile_data, name="members_profile_data"),
     path("mijn-profiel/verwijderen/", views.profile_remove, name="members_profile_remove"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +26,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from cms.accounts import throttle
 from cms.spreadsheets import neutralise_formula
+from events import signup
+from events.models import EventPage, Registration
 
 from .burenhulp.export import member_data as burenhulp_data
 from .forms import (
@@ -35,8 +38,10 @@ from .forms import (
     ProfileForm,
     RemovalRequestForm,
 )
-from .models import AccountRemovalRequest, LoginCode, Member
+from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
+from .posting import html_to_text
 from .services import get_members_area_page
+from .subscriptions.models import Subscriber
 
 REMEMBER_ME_AGE = timedelta(days=30)
 CODE_SESSION_KEY = "members_area_code_email"
@@ -229,6 +234,87 @@ def profile(request):
     return render(request, "members_area/profile.html", {"form": form, "member": member})
 
 
+def _registrations_of(user):
+    """The sign-ups a member made logged in, or with their account's e-mail address."""
+    made_by = Q(created_by=user)
+    if user.email:
+        made_by |= Q(email__iexact=user.email)
+    return Registration.objects.filter(made_by).select_related("event")
+
+
+@never_cache
+@login_required
+def my_signups(request):
+    """ "Mijn aanmeldingen": the member's coming sign-ups, each with a way to cancel it."""
+    registrations = (
+        _registrations_of(request.user)
+        .filter(
+            status__in=[Registration.STATUS_CONFIRMED, Registration.STATUS_WAITLISTED],
+            occurrence_date__gte=timezone.localdate(),
+        )
+        .prefetch_related("event__exceptions")
+        .order_by("occurrence_date", "id")
+    )
+    rows = []
+    for registration in registrations:
+        occurrence = signup.find_occurrence(registration.event, registration.occurrence_date)
+        rows.append(
+            {
+                "registration": registration,
+                "event": registration.event,
+                "start": timezone.localtime(occurrence.start) if occurrence else None,
+                "cancel_url": reverse(
+                    "events:cancel", args=[signup.make_cancel_token(registration)]
+                ),
+            }
+        )
+    return render(request, "members_area/my_signups.html", {"rows": rows})
+
+
+def _newsletter_data(user):
+    subscriber = Subscriber.objects.filter(
+        Q(user=user) | Q(email__iexact=user.email) if user.email else Q(user=user)
+    ).first()
+    if subscriber is None:
+        return None
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "status": subscriber.status,
+        "language": subscriber.language,
+        "consent_source": subscriber.consent_source,
+        "consent_note": subscriber.consent_note,
+        "consent_recorded_at": (
+            subscriber.consent_recorded_at.isoformat() if subscriber.consent_recorded_at else None
+        ),
+    }
+
+
+def _posts_data(user):
+    """News and activities the member (or their contact person, for them) posted on the site."""
+    news = BinnenbuurtNewsPage.objects.filter(Q(posted_by=user) | Q(owner=user)).order_by("pk")
+    events = EventPage.objects.filter(owner=user).order_by("pk")
+    return [
+        {
+            "kind": "news",
+            "title": page.title,
+            "date": page.date.isoformat() if page.date else None,
+            "text": html_to_text(page.body),
+            "published": page.live,
+        }
+        for page in news
+    ] + [
+        {
+            "kind": "event",
+            "title": page.title,
+            "start": page.start.isoformat(),
+            "text": html_to_text(page.description),
+            "published": page.live,
+        }
+        for page in events
+    ]
+
+
 @never_cache
 @login_required
 def profile_data(request):
@@ -257,6 +343,21 @@ def profile_data(request):
             for item in user.removal_requests.all()
         ],
         "burenhulp": burenhulp_data(user),
+        "event_signups": [
+            {
+                "event": registration.event.title,
+                "date": registration.occurrence_date.isoformat(),
+                "name": registration.name,
+                "email": registration.email,
+                "phone": registration.phone,
+                "number_of_people": registration.number_of_people,
+                "status": registration.status,
+                "signed_up_at": registration.created_at.isoformat(),
+            }
+            for registration in _registrations_of(user).order_by("occurrence_date", "id")
+        ],
+        "newsletter": _newsletter_data(user),
+        "posts": _posts_data(user),
     }
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

@@ -7,14 +7,14 @@ double-submit guard live in ``home.form_protection``; the page model only wires 
 from modelcluster.fields import ParentalKey
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.models import FORM_FIELD_CHOICES, AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -25,6 +25,12 @@ from .base import BasePage, SiteSettings
 
 
 class FormField(AbstractFormField):
+    # A phone number gets its own type: the phone keypad on a mobile and the browser's autofill.
+    field_type = models.CharField(
+        verbose_name=_("soort veld"),
+        max_length=16,
+        choices=[*FORM_FIELD_CHOICES, ("phone", _("Telefoonnummer"))],
+    )
     page = ParentalKey("home.FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
@@ -97,12 +103,19 @@ class FormPage(BasePage, AbstractEmailForm):
         if not addresses:
             return
         subject = self.subject or _("Nieuw bericht via '%(title)s'") % {"title": self.title}
-        send_mail(
+        # "Beantwoorden" in the office's mail program then writes to the sender, not to us.
+        sender_addresses = [
+            form.cleaned_data[field.clean_name]
+            for field in self.get_form_fields()
+            if field.field_type == "email" and form.cleaned_data.get(field.clean_name)
+        ]
+        EmailMessage(
             str(subject),
             self.render_email(form),
             self.from_address or settings.DEFAULT_FROM_EMAIL,
             addresses,
-        )
+            reply_to=sender_addresses[:1],
+        ).send()
 
     def get_submissions_list_view_class(self):
         """Wagtail's list of submissions, with a CSV export that cannot carry formulas.

@@ -1,5 +1,6 @@
 """The contact form: validation in Dutch, spam protection without puzzles, one submission."""
 
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from django.core import mail, signing
 from wagtail.contrib.forms.models import FormSubmission
 
 from home import form_protection
+from home.factories import FormFieldFactory
 from home.models import FormSubmissionToken
 from tests.conftest import login_with_second_factor
 
@@ -155,3 +157,41 @@ def test_submission_export_cannot_run_spreadsheet_formulas(client, contact_form,
         assert "'" + value in cells
         assert value not in cells
     assert "Els de Vries" in cells
+
+
+def test_office_can_reply_to_the_sender_directly(client, contact_form):
+    post(client, contact_form)
+    assert mail.outbox[0].reply_to == ["els@example.org"]
+
+
+@pytest.fixture
+def call_me_form(contact_form):
+    """The demo's contact form: e-mail and phone both optional, one of them needed."""
+    email_field = contact_form.form_fields.get(clean_name="e_mailadres")
+    email_field.required = False
+    email_field.save()
+    FormFieldFactory(page=contact_form, label="Telefoonnummer", field_type="phone", required=False)
+    return contact_form
+
+
+def test_phone_field_opens_the_phone_keypad_and_fields_autofill(client, call_me_form):
+    html = client.get(call_me_form.url).content.decode()
+    assert re.search(r'<input type="tel" name="telefoonnummer"[^>]*autocomplete="tel"', html)
+    assert re.search(r'<input type="email" name="e_mailadres"[^>]*autocomplete="email"', html)
+    assert re.search(r'<input type="text" name="naam"[^>]*autocomplete="name"', html)
+
+
+def test_someone_who_would_rather_be_called_leaves_only_a_phone_number(client, call_me_form):
+    response = post(client, call_me_form, e_mailadres="", telefoonnummer="020 555 12 34")
+    assert "Bedankt voor uw bericht" in response.content.decode()
+    assert FormSubmission.objects.get(page=call_me_form).get_data()["telefoonnummer"] == (
+        "020 555 12 34"
+    )
+    assert mail.outbox[0].reply_to == []
+
+
+def test_without_email_or_phone_the_form_asks_for_one_and_stores_nothing(client, call_me_form):
+    response = post(client, call_me_form, e_mailadres="", telefoonnummer="")
+    assert "Vul uw e-mailadres of uw telefoonnummer in" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert not mail.outbox

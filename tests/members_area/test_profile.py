@@ -7,8 +7,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from events.factories import RegistrationFactory
+from events.models import Registration
+from events.signup import make_cancel_token
 from members_area.models import AccountRemovalRequest
+from members_area.subscriptions.models import Subscriber
 from tests.conftest import login_with_second_factor
+from tests.members_area.conftest import add_news
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +100,70 @@ def test_csv_export_for_administrator(client, world):
     assert lines[0].startswith("Voornaam;Achternaam;E-mailadres")
     assert len(lines) == 4  # header + three members
     assert "'=HYPERLINK" in text
+
+
+def test_my_signups_lists_own_coming_signups_with_a_cancel_link(client, world):
+    anna = world.users["member_a"]
+    coming = RegistrationFactory(
+        event__parent=world.home, name="Anna", email="ANNA@example.org", number_of_people=2
+    )
+    RegistrationFactory(
+        event__parent=world.home,
+        event__title="Wachtlijstbingo",
+        created_by=anna,
+        email="",
+        status=Registration.STATUS_WAITLISTED,
+    )
+    RegistrationFactory(
+        event__parent=world.home,
+        event__title="Al afgemeld",
+        email="anna@example.org",
+        status=Registration.STATUS_CANCELLED,
+    )
+    RegistrationFactory(event__parent=world.home, event__title="Van Bert", email="bert@example.org")
+    client.force_login(anna)
+
+    response = client.get("/nl/mijn-aanmeldingen/")
+
+    content = response.content.decode()
+    assert coming.event.title in content and "Aangemeld voor 2 personen" in content
+    assert "Wachtlijstbingo" in content and "U staat op de wachtlijst" in content
+    assert "Al afgemeld" not in content and "Van Bert" not in content
+    cancel_url = reverse("events:cancel", args=[make_cancel_token(coming)])
+    assert cancel_url in content
+
+    client.post(cancel_url)
+    coming.refresh_from_db()
+    assert coming.status == Registration.STATUS_CANCELLED
+    assert coming.event.title not in client.get("/nl/mijn-aanmeldingen/").content.decode()
+
+
+def test_my_signups_requires_login_and_is_linked_for_members(client, world):
+    assert client.get("/nl/mijn-aanmeldingen/").status_code == 302
+    client.force_login(world.users["member_a"])
+    assert 'href="/nl/mijn-aanmeldingen/"' in client.get("/nl/mijn-profiel/").content.decode()
+    assert "U heeft zich nu niet aangemeld" in client.get("/nl/mijn-aanmeldingen/").content.decode()
+
+
+def test_downloaded_data_holds_signups_newsletter_and_posts(client, world):
+    anna = world.users["member_a"]
+    RegistrationFactory(
+        event__parent=world.home,
+        event__title="Koffieochtend",
+        email="anna@example.org",
+        phone="020 111 11 11",
+    )
+    RegistrationFactory(event__parent=world.home, event__title="Van Bert", email="bert@example.org")
+    Subscriber.objects.update_or_create(
+        email="anna@example.org", defaults={"status": Subscriber.STATUS_ACTIVE}
+    )
+    add_news(world.page_a, "Anna's oproep", posted_by=anna)
+    client.force_login(anna)
+
+    data = json.loads(client.get("/nl/mijn-profiel/mijn-gegevens.json").content)
+
+    assert [item["event"] for item in data["event_signups"]] == ["Koffieochtend"]
+    assert data["event_signups"][0]["phone"] == "020 111 11 11"
+    assert data["newsletter"]["email"] == "anna@example.org"
+    assert data["newsletter"]["status"] == Subscriber.STATUS_ACTIVE
+    assert [post["title"] for post in data["posts"]] == ["Anna's oproep"]
