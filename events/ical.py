@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from cms import public_url
+from home.text import html_to_text
 
 from . import recurrence
 
@@ -150,7 +150,7 @@ def base_lines(event, url, now, description_prefix=""):
         f"DTSTAMP:{fmt_utc(now)}",
         f"SUMMARY:{escape_text(event.title)}",
     ]
-    description = strip_tags(event.description or "").strip()
+    description = html_to_text(event.description)
     if description_prefix:
         description = f"{description_prefix}\n\n{description}".strip()
     if url:

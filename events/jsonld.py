@@ -6,10 +6,10 @@ engines, even when a logged-in member views it.
 
 import json
 
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from cms import public_url
+from home.text import html_to_line
 
 
 def for_event(event, occurrence, request):
@@ -40,7 +40,7 @@ def for_event(event, occurrence, request):
         data["previousStartDate"] = occurrence.moved_from.astimezone(
             occurrence.local_start.tzinfo
         ).isoformat()
-    description = strip_tags(event.description or "").strip() or event.summary
+    description = html_to_line(event.description) or event.summary
     if description:
         data["description"] = description[:1000]
     location = event.location

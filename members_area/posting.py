@@ -9,7 +9,6 @@ A double submit (two clicks, the back button) creates one post: every form carri
 token, claimed atomically with ``cache.add`` before anything is written.
 """
 
-import html
 import re
 import uuid
 from datetime import timedelta
@@ -18,13 +17,14 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from events.models import EventPage
+from home.text import html_to_text
 
 from .forms import PostForm
 from .models import BinnenbuurtNewsPage, NewsAttachment
@@ -40,12 +40,6 @@ def no_access(request, status=403):
 def text_to_html(text):
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
     return "".join("<p>{}</p>".format(escape(part).replace("\n", "<br/>")) for part in paragraphs)
-
-
-def html_to_text(value):
-    value = re.sub(r"<br\s*/?>", "\n", value or "")
-    value = re.sub(r"</p>\s*<p[^>]*>", "\n\n", value)
-    return html.unescape(strip_tags(value)).strip()
 
 
 def _new_token(request):

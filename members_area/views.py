@@ -28,6 +28,7 @@ from cms.accounts import throttle
 from cms.spreadsheets import neutralise_formula
 from events import signup
 from events.models import EventPage, Registration
+from home.text import html_to_text
 
 from .burenhulp.export import member_data as burenhulp_data
 from .forms import (
@@ -39,7 +40,6 @@ from .forms import (
     RemovalRequestForm,
 )
 from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
-from .posting import html_to_text
 from .services import get_members_area_page
 from .subscriptions.models import Subscriber
 

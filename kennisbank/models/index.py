@@ -74,7 +74,10 @@ class KennisbankIndexPage(BasePage):
         featured = {page.pk: page for page in visible.filter(pk__in=featured_ids)}
         context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
         context["latest"] = latest_items(request.user, self.locale, limit=6, parent=self)
-        context["themes"] = theme_counts(self.locale, visible)
+        # Only themes with something in them: a list of "(nog niets)" says the kennisbank is empty.
+        context["themes"] = [
+            theme for theme in theme_counts(self.locale, visible) if theme.item_count
+        ]
         kind_counts = dict(
             visible.order_by()
             .values_list("kind")

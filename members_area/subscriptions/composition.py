@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Q
 from django.utils import formats, timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from wagtail.models import Locale, Page
 from events.listings import attach_exceptions, events_queryset, occurrences_between
 from events.models import EventPage
 from home import privacy
+from home.text import html_to_line
 from kennisbank.models import KennisbankItemPage
 from members_area.burenhulp.listings import describe, newsletter_posts
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage
@@ -142,7 +142,7 @@ def _local_datetime(value, all_day=False):
 def _summary(page, fallback_html=""):
     text = getattr(page, "listing_summary", "") or getattr(page, "search_description", "")
     if not text and fallback_html:
-        text = strip_tags(fallback_html)
+        text = html_to_line(fallback_html)
     return Truncator(text.strip()).words(40)
 
 

@@ -1,5 +1,7 @@
 """The .ics download and the feeds parse with icalendar and carry RRULE/EXDATE/RECURRENCE-ID."""
 
+import json
+import re
 from datetime import date, timedelta
 
 import icalendar
@@ -135,3 +137,16 @@ def test_text_is_escaped_and_long_lines_folded(make_event, client):
     assert "regel twee; met komma, en backslash \\" in str(vevent["DESCRIPTION"])
     assert str(vevent["LOCATION"]).startswith("Buurthuis, zaal 2, Dorpsstraat 1")
     assert vevent["ORGANIZER"].params["CN"] == "Werkgroep: Cultuur"
+
+
+def test_paragraphs_stay_apart_in_the_calendar_and_structured_data(make_event, client):
+    event = make_event(
+        description="<p>Koffie om 10 uur!</p><p>Neem &lt;b&gt;je buren&lt;/b&gt; mee.</p>"
+    )
+    vevent = parse(client.get(f"{event.url}ical/")).walk("VEVENT")[0]
+    assert str(vevent["DESCRIPTION"]).startswith("Koffie om 10 uur!\n\nNeem <b>je buren</b> mee.")
+    page = client.get(event.url).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    )
+    assert data["description"] == "Koffie om 10 uur! Neem <b>je buren</b> mee."
