@@ -228,3 +228,11 @@ def test_a_photo_over_the_upload_size_is_refused_in_dutch(contact, world):
     )
     assert response.status_code == 200
     assert "De foto is te groot" in response.content.decode()
+
+
+def test_markup_a_contact_person_types_shows_as_typed_in_the_teaser(contact, world):
+    post_news(contact, world.page_a, title="Let op", text="Neem <b>koek</b> mee & thee.")
+    contact.force_login(world.users["member_a"])
+    content = contact.get(world.page_a.url).content.decode()
+    assert "Neem &lt;b&gt;koek&lt;/b&gt; mee &amp; thee." in content
+    assert "&amp;lt;" not in content
