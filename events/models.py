@@ -505,7 +505,7 @@ class EventPage(RoutablePageMixin, BasePage):
         if self.frequency == recurrence.WEEKLY:
             text = _("Elke week op %(day)s") % {"day": day}
         elif self.frequency == recurrence.BIWEEKLY:
-            text = _("Om de week op %(day)s") % {"day": day}
+            text = _("Eens in de twee weken op %(day)s") % {"day": day}
         else:
             nth = self.week_of_month or recurrence.default_week_of_month(self.local_start)
             text = _("Elke %(nth)s %(day)s van de maand") % {

@@ -110,7 +110,7 @@ def sample_steps():
 
 
 class StappenplanPageFactory(ItemPageFactory):
-    introduction = "<p>Zo begin je.</p>"
+    introduction = "<p>Zo begint u.</p>"
     steps = factory.LazyFunction(sample_steps)
     preconditions = "<p>Een lange adem.</p>"
 

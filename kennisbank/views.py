@@ -34,7 +34,7 @@ def helpful_vote(request, page_id):
         return HttpResponseForbidden(_("Stemmen kan alleen vanaf de pagina zelf."))
     page = get_object_or_404(KennisbankItemPage.objects.live(), pk=page_id).specific
     if not page.accepts_votes or not can_view(page, request.user):
-        return HttpResponseBadRequest(_("Op deze pagina kun je niet stemmen."))
+        return HttpResponseBadRequest(_("Op deze pagina kunt u niet stemmen."))
     answer = request.POST.get("helpful")
     if answer not in ("ja", "nee"):
         return HttpResponseBadRequest(_("Kies 'ja' of 'nee'."))

@@ -102,7 +102,7 @@ class StadsdorpPage(BasePage):
         _("korte omschrijving"),
         max_length=400,
         help_text=_(
-            "Eén tot drie zinnen: wie zijn jullie en wat doen jullie? Zichtbaar in de lijst."
+            "Eén tot drie zinnen: wie is het stadsdorp en wat doet het? Zichtbaar in de lijst."
         ),
     )
     area = models.CharField(

@@ -393,7 +393,7 @@ class StappenplanPage(KennisbankItemPage):
         _("inleiding"),
         blank=True,
         features=kb_blocks.TEXT_FEATURES,
-        help_text=_("Voor wie is dit stappenplan en wat heb je aan het eind bereikt?"),
+        help_text=_("Voor wie is dit stappenplan en wat heeft de lezer aan het eind bereikt?"),
     )
     steps = StreamField(
         [("phase", kb_blocks.PhaseBlock()), ("step", kb_blocks.StepBlock())],

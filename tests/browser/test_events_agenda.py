@@ -58,7 +58,7 @@ def test_event_page_and_ics_download(page, base_url, assert_accessible):
     page.goto(f"{base_url}/nl/agenda/")
     page.get_by_role("link", name="Koffieochtend in het buurthuis").first.click()
     expect(page.locator("h1")).to_have_text("Koffieochtend in het buurthuis")
-    expect(page.locator(".event-facts")).to_contain_text("Om de week op dinsdag")
+    expect(page.locator(".event-facts")).to_contain_text("Eens in de twee weken op dinsdag")
     expect(page.locator(".event-facts")).to_contain_text("Buurthuis De Ringdijk")
     expect(page.locator(".event-facts")).to_contain_text("Ja, rolstoeltoegankelijk")
     next_dates = page.locator("section", has=page.get_by_role("heading", name="De volgende keren"))
