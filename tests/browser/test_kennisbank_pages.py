@@ -104,7 +104,7 @@ def test_helpful_vote_counts_and_thanks(page, base_url):
     page.goto(f"{base_url}/nl/kennisbank/tien-tips-voor-buurtprofessionals/")
     expect(page.get_by_role("heading", name=re.compile(r"^Tip 1\W+Wees aanwezig$"))).to_be_visible()
     page.get_by_role("button", name="Ja, nuttig").click()
-    expect(page.get_by_role("status")).to_have_text(re.compile("Bedankt voor je reactie"))
+    expect(page.get_by_role("status")).to_have_text(re.compile("Bedankt voor uw reactie"))
     expect(page.get_by_role("button", name="Ja, nuttig")).to_have_count(0)
     page.reload()
     expect(page.get_by_role("status")).to_be_visible()

@@ -174,7 +174,7 @@ def test_helpful_vote_counts_once_per_browser(client, items):
     client.post(url, {"helpful": "nee"})
     assert HelpfulVote.counts_for(guide) == {"yes": 1, "no": 0}
     page = client.get(guide.url).content.decode()
-    assert "Bedankt voor je reactie" in page and 'name="helpful"' not in page
+    assert "Bedankt voor uw reactie" in page and 'name="helpful"' not in page
 
     other_browser = client.__class__(headers=SAME_ORIGIN)
     other_browser.post(url, {"helpful": "nee"})
