@@ -16,10 +16,13 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() 
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 
-# Restart each worker after a number of requests, with jitter so that they do not all restart at
-# once: bounds slow memory growth (caches in long-lived objects, fragmentation).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Worker recycling is off by default. A soak of the member home and the public pages kept every
+# worker's memory flat (README "Performance"), while recycling restarted workers in the middle of
+# traffic: with max_requests 2000 +/- 200 the workers of one machine reached their limit within
+# seconds of each other and the site stalled while they all booted. Set GUNICORN_MAX_REQUESTS to
+# bound a leak if one appears; the jitter then defaults to half of it, so restarts spread out.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", str(max_requests // 2)))
 
 # A request taking longer than this is killed (a stuck PDF extraction must not hold a worker).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

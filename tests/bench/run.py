@@ -25,6 +25,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parents[1]
 RESULTS_DIR = REPO_DIR / "bench-results"
+# Each benchmark gets the PostgreSQL database <prefix><module> (dropped and created again).
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
 
 
 def discover(only):
@@ -81,7 +83,7 @@ def orchestrate(options):
     for module in modules:
         print(f"\n== {module} ==", flush=True)
         if options.database:
-            database_url = postgres_database_url(options.database, f"bench_{module}")
+            database_url = postgres_database_url(options.database, f"{DATABASE_PREFIX}{module}")
             if run_child(["--migrate-only"], database_url):
                 failures.append(module)
                 continue
