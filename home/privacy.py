@@ -19,6 +19,8 @@ from contextlib import suppress
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from wagtail.models import Page, PageViewRestriction
@@ -133,11 +135,43 @@ def is_denied(path, denied):
     return any(path[:length] in denied for length in range(4, len(path) + 1, 4))
 
 
+#: Up to this many denied paths of one depth are ``LIKE 'path%'`` clauses (which an index on the
+#: path can answer); more become one ``IN`` over the path's first characters.
+PREFIX_CLAUSES = 8
+#: Paths per ``IN`` list: below SQLite's limit of bound parameters per statement.
+IN_CHUNK = 5000
+
+
+def outermost(paths):
+    """The paths that are not below another of them (those add nothing), sorted."""
+    kept = []
+    for path in sorted(paths):  # an ancestor sorts right before its descendants
+        if not (kept and path.startswith(kept[-1])):
+            kept.append(path)
+    return kept
+
+
 def hidden_q(paths):
-    """Q of the pages at or below these tree paths (``denied_paths``); empty for no paths."""
+    """Q of the pages at or below these tree paths (``denied_paths``); empty for no paths.
+
+    One ``LIKE`` per restricted page does not scale: SQLite nests each ``OR`` in its parse tree
+    and refuses more than 1,000 ("Expression tree is too large"), so a network with many
+    restricted items could not show a single listing, and PostgreSQL plans thousands of
+    ``LIKE``s slowly. A page is below a denied path of length L exactly when its path's first L
+    characters are that path, so the denied paths are grouped by length into one
+    ``SUBSTR(path, 1, L) IN (...)`` each: a handful of clauses whatever the number of restrictions.
+    """
+    by_length = {}
+    for path in outermost(paths):
+        by_length.setdefault(len(path), []).append(path)
     hidden = Q()
-    for path in sorted(paths):
-        hidden |= Q(path__startswith=path)
+    for length, group in sorted(by_length.items()):
+        if len(group) <= PREFIX_CLAUSES:
+            for path in group:
+                hidden |= Q(path__startswith=path)
+            continue
+        for start in range(0, len(group), IN_CHUNK):
+            hidden |= Q(In(Substr("path", 1, length), group[start : start + IN_CHUNK]))
     return hidden
 
 
