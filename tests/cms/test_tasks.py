@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from wagtail.models import Revision
 from cms import scheduler as scheduler_module
 from cms.scheduler import Job, Scheduler
 from cms.tasks import retry_delay, retrying_task
+from home.management.commands import db_worker as worker_command
 from home.models import HomePage
 from tests.conftest import login_with_second_factor
 
@@ -143,3 +145,48 @@ def test_scheduled_publishing_runs_through_scheduler_and_worker(task_worker, hom
     task_worker()
     page.refresh_from_db()
     assert page.live
+
+
+@retrying_task(max_attempts=1, base_delay=0)
+def remembers(label):
+    CALLS.append(label)
+    return label
+
+
+@pytest.fixture
+def database_drops_once(monkeypatch):
+    """The next call of each named ``DBTaskResult`` method fails as a connection cut by a
+    database restart does; no real waiting between the worker's tries."""
+    monkeypatch.setattr(worker_command.time, "sleep", lambda seconds: None)
+
+    def drop(*method_names):
+        for method_name in method_names:
+            original = getattr(DBTaskResult, method_name)
+            failures = [OperationalError("server closed the connection unexpectedly")]
+
+            def failing(self, *args, _original=original, _failures=failures, **kwargs):
+                if _failures:
+                    raise _failures.pop()
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(DBTaskResult, method_name, failing)
+
+    return drop
+
+
+def test_the_worker_waits_for_the_database_instead_of_ending(task_worker, database_drops_once):
+    result = remembers.enqueue("a")
+    database_drops_once("claim")
+    task_worker()  # the library's worker ended here with the OperationalError
+    assert CALLS == ["a"]
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_task_cut_off_by_the_database_runs_again(task_worker, database_drops_once):
+    """Left RUNNING, it would stop the scheduler from ever enqueueing that job again."""
+    result = remembers.enqueue("b")
+    # The task ran; recording its result (and then its failure) met the database away.
+    database_drops_once("set_successful", "set_failed")
+    task_worker()
+    assert CALLS == ["b", "b"]
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
