@@ -35,7 +35,8 @@ def for_event(event, occurrence, request):
         data["endDate"] = occurrence.local_end.date().isoformat()
     else:
         data["startDate"] = occurrence.local_start.isoformat()
-        data["endDate"] = occurrence.local_end.isoformat()
+        if occurrence.has_end_time:
+            data["endDate"] = occurrence.local_end.isoformat()
     if occurrence.moved_from:
         data["previousStartDate"] = occurrence.moved_from.astimezone(
             occurrence.local_start.tzinfo

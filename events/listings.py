@@ -72,6 +72,11 @@ class Occurrence:
         return timezone.localtime(self.end)
 
     @property
+    def has_end_time(self):
+        """False when only a start was given (a member's posted activity without an end time)."""
+        return self.end > self.start
+
+    @property
     def is_multi_day(self):
         return self.local_start.date() != self.local_end.date()
 

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -231,9 +232,24 @@ class PostForm(forms.Form):
                     "invalid": _("Vul de datum en tijd in zoals 14-03-2026 15:00."),
                 },
             )
+            self.fields["end_time"] = forms.TimeField(
+                label=_("Eindtijd (niet verplicht)"),
+                help_text=_("Bijvoorbeeld: 17:00. Weet u het niet? Laat het dan leeg."),
+                required=False,
+                input_formats=["%H:%M", "%H.%M"],
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                error_messages={"invalid": _("Vul de eindtijd in zoals 17:00.")},
+            )
             self.fields["location"] = forms.CharField(
                 label=_("Waar?"), max_length=200, required=False
             )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end_time = cleaned_data.get("start"), cleaned_data.get("end_time")
+        if start and end_time and end_time <= timezone.localtime(start).time():
+            self.add_error("end_time", _("De eindtijd ligt vóór de begintijd. Kijk het even na."))
+        return cleaned_data
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

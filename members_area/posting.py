@@ -11,7 +11,7 @@ token, claimed atomically with ``cache.add`` before anything is written.
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -114,10 +114,12 @@ def _initial_for(post):
     if isinstance(post, BinnenbuurtNewsPage):
         return {"title": post.title, "text": html_to_text(post.body), "kind": "news"}
     start = timezone.localtime(post.start)
+    end = timezone.localtime(post.end)
     return {
         "title": post.title,
         "text": html_to_text(post.description),
         "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end_time": end.strftime("%H:%M") if end > start else "",
         "kind": "event",
     }
 
@@ -141,7 +143,13 @@ def _build(kind, section, binnenbuurt, data, user, image, document, post=None):
             body += f'<p><a id="{document.pk}" linktype="document">{escape(document.title)}</a></p>'
         post.description = body
         post.start = data["start"]
-        post.end = data["start"] + timedelta(hours=2)
+        # Without an end time the activity shows "vanaf 15:00 uur", not an end nobody gave.
+        end_time = data.get("end_time")
+        post.end = (
+            timezone.make_aware(datetime.combine(timezone.localtime(post.start).date(), end_time))
+            if end_time
+            else post.start
+        )
     post.title = data["title"]
     if image is not None:
         post.image = image

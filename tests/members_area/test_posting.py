@@ -176,9 +176,47 @@ def test_contact_person_posts_an_event_for_the_binnenbuurt(contact, world):
     assert event.start == start
     contact.force_login(world.users["member_a"])
     assert "Koffie bij Carla" in contact.get(world.members_area.url).content.decode()
+    assert event.end == event.start  # no end time asked, none invented
+    contact.force_login(world.users["member_a"])
+    assert f"vanaf {start:%H:%M} uur" in contact.get(event.url).content.decode()
     contact.force_login(world.users["member_b"])
     assert "Koffie bij Carla" not in contact.get(world.members_area.url).content.decode()
     assert contact.get(event.url).status_code == 403
+
+
+def event_payload(contact, url, start, **data):
+    return {
+        "title": "Buurtdiner",
+        "text": "Iedereen welkom.",
+        "start": start.strftime("%d-%m-%Y %H:%M"),
+        "form_token": form_token(contact, url),
+        **data,
+    }
+
+
+def test_an_end_time_the_contact_person_gives_is_shown(contact, world):
+    from events.models import EventPage
+
+    url = world.page_a.url + "nieuw/activiteit/"
+    start = (timezone.localtime() + timedelta(days=5)).replace(hour=17, minute=0, second=0)
+    start = start.replace(microsecond=0)
+    response = contact.post(url, event_payload(contact, url, start, end_time="19:30"))
+    assert response.status_code == 302
+    event = EventPage.objects.get(title="Buurtdiner")
+    assert timezone.localtime(event.end).strftime("%H:%M") == "19:30"
+    assert "17:00 tot 19:30 uur" in contact.get(event.url).content.decode()
+
+
+def test_an_end_time_before_the_start_is_refused_and_input_kept(contact, world):
+    from events.models import EventPage
+
+    url = world.page_a.url + "nieuw/activiteit/"
+    start = (timezone.localtime() + timedelta(days=5)).replace(hour=17, minute=0, second=0)
+    response = contact.post(url, event_payload(contact, url, start, end_time="16:00"))
+    content = response.content.decode()
+    assert "De eindtijd ligt vóór de begintijd" in content
+    assert 'value="16:00"' in content
+    assert not EventPage.objects.filter(title="Buurtdiner").exists()
 
 
 def huge_png(width=12000, height=12000):
