@@ -17,7 +17,7 @@ from wagtail.models import Locale
 
 from home.privacy import visible_pages
 
-from .models import EventException, EventPage, Registration
+from .models import EventCategory, EventException, EventPage, Registration
 
 
 @dataclass
@@ -116,6 +116,29 @@ def attach_exceptions(events):
     return events
 
 
+def localise(events, locale):
+    """Untranslated events in another locale's list: their kind in that locale's words, and a
+    mark that the event itself is in its own language. In memory only; one query at most."""
+    if locale is None:
+        return events
+    keys = {
+        event.category.translation_key
+        for event in events
+        if event.category_id and event.category.locale_id != locale.pk
+    }
+    categories = {}
+    if keys:
+        categories = {
+            category.translation_key: category
+            for category in EventCategory.objects.filter(locale=locale, translation_key__in=keys)
+        }
+    for event in events:
+        event.in_other_language = event.locale_id != locale.pk
+        if event.category_id and event.category.translation_key in categories:
+            event.category = categories[event.category.translation_key]
+    return events
+
+
 def occurrences_between(
     user,
     window_start,
@@ -136,7 +159,7 @@ def occurrences_between(
         queryset = queryset.filter(category__slug=category_slug)
     if stadsdorp_slug:
         queryset = queryset.filter(stadsdorp__slug=stadsdorp_slug)
-    events = attach_exceptions(list(queryset.order_by("start")))
+    events = localise(attach_exceptions(list(queryset.order_by("start"))), locale)
     return decorate(events, window_start, window_end, request=request, limit=limit)
 
 

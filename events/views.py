@@ -321,7 +321,8 @@ def agenda_feed(request, index_page, category_slug=None):
         ).first()
         if category is None:
             raise Http404(_("Deze soort activiteit bestaat niet."))
-        queryset = queryset.filter(category=category)
+        # Untranslated events keep their Dutch category: the same kind in every language.
+        queryset = queryset.filter(category__translation_key=category.translation_key)
         name = f"{index_page.title} – {category.name}"
     events = attach_exceptions(list(queryset.order_by("start")))
     content = ical.calendar_for_events(

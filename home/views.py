@@ -60,7 +60,10 @@ class TranslatedSitemap(Sitemap):
         in_trees = Q()
         for tree_root in roots:
             in_trees |= Q(path__startswith=tree_root.path)
-        pages = Page.objects.filter(in_trees) if roots else Page.objects.none()
+        # Untranslated copies (aliases) repeat another language's page: only the original is listed.
+        pages = (
+            Page.objects.filter(in_trees, alias_of__isnull=True) if roots else Page.objects.none()
+        )
         return (
             visible_pages(pages, AnonymousUser()).order_by("path").defer_streamfields().specific()
         )

@@ -86,8 +86,11 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         _finish_login(self.request, user, form.cleaned_data.get("remember_me"))
-        # Without a "next", the member lands on "Mijn stadsdorp" in their preferred language.
-        language = getattr(getattr(user, "member", None), "language", "") or None
+        # Without a "next", the member lands on "Mijn stadsdorp" in the language of the login
+        # page they chose (/en/login/), or else in their preferred language.
+        language = translation.get_language()
+        if language == settings.LANGUAGE_CODE:
+            language = getattr(getattr(user, "member", None), "language", "") or None
         with translation.override(language or translation.get_language()):
             response = HttpResponseRedirect(self.get_success_url())
         if language:

@@ -67,8 +67,10 @@ def translation_urls(request, page):
                     translated.get_url(request),
                     translated.get_full_url(request),
                 )
+                # An alias is a synchronised copy that nobody translated yet: not a translation.
                 for translated in page.get_translations(inclusive=True)
                 .live()
+                .filter(alias_of__isnull=True)
                 .select_related("locale")
             }
 

@@ -1,5 +1,7 @@
 """Every home page type renders, in Dutch and in English, and the directory filter works."""
 
+import re
+
 import pytest
 
 from home import listings
@@ -210,3 +212,31 @@ def test_unpublished_stadsdorp_is_not_listed(client, directory):
     stadsdorp.unpublish()
     response = client.get(directory.url)
     assert stadsdorp.title not in response.content.decode()
+
+
+def test_an_untranslated_page_under_en_says_so_and_is_not_offered_as_english(
+    client, directory, english_home, locales
+):
+    """A Dutch page that was only synchronised to English (an alias) shows its Dutch text marked
+    as Dutch, with an English notice; search engines get the Dutch original instead."""
+    _dutch, english = locales
+    stadsdorp = directory.get_children().specific().first()
+    directory_en = directory.copy_for_translation(english)
+    directory_en.save_revision().publish()
+    alias = stadsdorp.copy_for_translation(english, alias=True)
+
+    html = client.get(alias.url).content.decode()
+
+    assert '<html lang="en"' in html
+    assert re.search(r'<main id="main"[^>]* lang="nl"', html)
+    assert "This page has not been translated yet" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert f'<link rel="canonical" href="{stadsdorp.full_url}">' in html
+    assert '<link rel="alternate" hreflang="en"' not in html
+    dutch_html = client.get(stadsdorp.url).content.decode()
+    assert (
+        '<link rel="alternate" hreflang="en"' not in dutch_html
+        and "not been translated" not in dutch_html
+    )
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert stadsdorp.full_url in sitemap and alias.full_url not in sitemap

@@ -220,3 +220,12 @@ def test_login_follows_the_preferred_language(client, world, locales):
     response = login(client, "anna@example.org")
     assert response["Location"].startswith("/en/")
     assert response.cookies["django_language"].value == "en"
+
+
+def test_logging_in_from_the_english_site_stays_english(client, world, locales):
+    _dutch, english = locales
+    world.members_area.copy_for_translation(english, copy_parents=True).save_revision().publish()
+    assert world.users["member_a"].member.language == "nl"
+    response = client.post("/en/login/", {"username": "anna@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/")
