@@ -12,6 +12,8 @@ request of a worker open a new connection once the database is back: no restart 
 
 import logging
 import sys
+import threading
+import time
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
@@ -20,11 +22,30 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+#: One warning per process this often while the database is away, not one per request.
+WARN_EVERY_SECONDS = 30
+
+_warned = {"at": None, "since": 0}
+_warned_lock = threading.Lock()
 
 
 def database_unavailable(error):
     """Whether ``error`` means the database cannot be reached (as opposed to a bad query)."""
     return isinstance(error, OperationalError | InterfaceError)
+
+
+def warn_database_unavailable(error):
+    with _warned_lock:
+        now = time.monotonic()
+        if _warned["at"] is not None and now - _warned["at"] < WARN_EVERY_SECONDS:
+            _warned["since"] += 1
+            return
+        since, _warned["at"], _warned["since"] = _warned["since"], now, 0
+    logger.warning(
+        "Database unavailable: answered 503 (%s; %s more 503s since the last message)",
+        type(error).__name__,
+        since,
+    )
 
 
 def service_unavailable_response():
@@ -37,6 +58,6 @@ def service_unavailable_response():
 def server_error(request, template_name="500.html"):
     error = sys.exc_info()[1]
     if error is not None and database_unavailable(error):
-        logger.warning("Database unavailable: answered 503 (%s)", type(error).__name__)
+        warn_database_unavailable(error)
         return service_unavailable_response()
     return HttpResponseServerError(loader.get_template(template_name).render())

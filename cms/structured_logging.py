@@ -16,6 +16,8 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+from django.db.utils import InterfaceError, OperationalError
+
 request_id_var = contextvars.ContextVar("request_id", default=None)
 # Only ids that look like ids are taken from the proxy: no log injection through the header.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -31,6 +33,18 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_var.get()
         return True
+
+
+class DatabaseUnavailableFilter(logging.Filter):
+    """Drops Django's "Service Unavailable" error (with its traceback) for a request that failed
+    because the database could not be reached. ``cms.errors`` answers those with the 503 page and
+    logs one warning per 30 s instead: a PostgreSQL restart under load wrote several hundred
+    tracebacks in 10 s (``tests/bench/bench_operations.py``), burying everything else."""
+
+    def filter(self, record):
+        if record.name != "django.request" or not record.exc_info:
+            return True
+        return not isinstance(record.exc_info[1], OperationalError | InterfaceError)
 
 
 class JsonFormatter(logging.Formatter):
@@ -84,13 +98,16 @@ def logging_config(log_format="text", level="INFO"):
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "cms.structured_logging.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "cms.structured_logging.RequestIdFilter"},
+            "database_unavailable": {"()": "cms.structured_logging.DatabaseUnavailableFilter"},
+        },
         "formatters": {"default": formatter},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
-                "filters": ["request_id"],
+                "filters": ["request_id", "database_unavailable"],
             }
         },
         "root": {"handlers": ["console"], "level": level},

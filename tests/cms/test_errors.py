@@ -1,5 +1,6 @@
 """While the database is away visitors get a clean 503 page, never a 500 or a traceback."""
 
+import logging
 from unittest import mock
 
 import pytest
@@ -8,6 +9,8 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
+from cms import errors
+from cms.structured_logging import DatabaseUnavailableFilter
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +56,35 @@ def test_other_errors_still_answer_the_500_page(home_page):
         response = client.get("/nl/")
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()
+
+
+def test_an_outage_is_logged_once_not_per_request(home_page, database_away, caplog, monkeypatch):
+    monkeypatch.setattr(errors, "_warned", {"at": None, "since": 0})
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(5):
+            assert client.get("/nl/").status_code == 503
+    warnings = [r for r in caplog.records if r.name == "cms.errors"]
+    assert len(warnings) == 1
+    # Django's own "Service Unavailable" error with its traceback is dropped by the log filter.
+    requests = [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+    assert requests
+    assert not any(DatabaseUnavailableFilter().filter(record) for record in requests)
+
+
+def test_the_log_filter_keeps_every_other_error():
+    def record(error):
+        return logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            "",
+            0,
+            "Internal Server Error",
+            (),
+            (type(error), error, None),
+        )
+
+    log_filter = DatabaseUnavailableFilter()
+    assert log_filter.filter(record(RuntimeError("a bug")))
+    assert not log_filter.filter(record(OperationalError("connection refused")))
+    assert log_filter.filter(logging.LogRecord("cms.errors", logging.WARNING, "", 0, "x", (), None))
