@@ -426,7 +426,7 @@ class EventPage(RoutablePageMixin, BasePage):
             ObjectList(content_panels, heading=_("Activiteit")),
             ObjectList(recurrence_panels, heading=_("Herhaling")),
             ObjectList(signup_panels, heading=_("Aanmelden")),
-            ObjectList(BasePage.promote_panels, heading=_("Promotie")),
+            ObjectList(BasePage.promote_panels, heading=_("Webadres en delen")),
             ObjectList(Page.settings_panels, heading=_("Instellingen")),
         ]
     )

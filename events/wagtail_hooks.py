@@ -2,13 +2,15 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.admin_buttons import register_page_action_button
+from home.admin_shortcuts import add_page_shortcut
 
 from . import admin_views
-from .models import EventCategory, EventPage, Location
+from .models import EventCategory, EventIndexPage, EventPage, Location
 
 
 class EventCategoryViewSet(SnippetViewSet):
@@ -65,3 +67,9 @@ def register_registration_urls():
 
 
 register_page_action_button(EventPage, _("Aanmeldingen"), "events_registrations", icon_name="group")
+
+
+@hooks.register("register_editor_shortcuts")
+def event_shortcuts(request):
+    agenda = EventIndexPage.objects.filter(locale=Locale.get_default()).first()
+    return [add_page_shortcut(request, _("Nieuwe activiteit"), EventPage, agenda)]

@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.task_report import failed_tasks
+from home.admin_shortcuts import ShortcutsPanel
 from home.models import Theme
 
 
@@ -39,3 +40,8 @@ def register_failed_tasks_menu_item():
     return AdminOnlyMenuItem(
         _("Mislukte taken"), reverse("failed_tasks"), icon_name="warning", order=900
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_editor_shortcuts(request, panels):
+    panels.append(ShortcutsPanel(request))

@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import GlossaryTerm
+from home.admin_shortcuts import add_page_shortcut
+
+from .models import ArtikelPage, GlossaryTerm, KennisbankIndexPage, StappenplanPage, VerslagPage
 from .reports import ReviewReportView
 
 
@@ -58,3 +61,13 @@ def register_review_report_menu_item():
         icon_name="calendar-alt",
         order=750,
     )
+
+
+@hooks.register("register_editor_shortcuts")
+def kennisbank_shortcuts(request):
+    index = KennisbankIndexPage.objects.filter(locale=Locale.get_default()).first()
+    return [
+        add_page_shortcut(request, _("Nieuw verslag"), VerslagPage, index),
+        add_page_shortcut(request, _("Nieuw stappenplan"), StappenplanPage, index),
+        add_page_shortcut(request, _("Nieuw artikel"), ArtikelPage, index),
+    ]

@@ -186,13 +186,20 @@ class KennisbankItemPage(BasePage):
 
     @classmethod
     def build_edit_handler(cls, content_panels):
-        """Tabs shared by all item types: content, classification, review, promotion."""
+        """Tabs shared by all item types: content with its themes, review, address and sharing."""
         return TabbedInterface(
             [
-                ObjectList(content_panels, heading=_("Inhoud")),
-                ObjectList(cls.metadata_panels, heading=_("Indeling")),
+                # Themes and tags sit with the content, where editors look for them.
+                ObjectList(
+                    [
+                        *content_panels,
+                        MultiFieldPanel(cls.metadata_panels, heading=_("Thema's en trefwoorden")),
+                    ],
+                    heading=_("Inhoud"),
+                ),
                 ObjectList(cls.review_panels, heading=_("Beheer")),
-                ObjectList(cls.promote_panels, heading=_("Promoten")),
+                # Wagtail's "Promoten" tab holds the web address (slug): name it for what it holds.
+                ObjectList(cls.promote_panels, heading=_("Webadres en delen")),
                 ObjectList(cls.settings_panels, heading=_("Instellingen")),
             ]
         )

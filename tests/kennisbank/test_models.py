@@ -131,8 +131,12 @@ def test_admin_edit_views_render_for_every_type(client, django_user_model, kenni
         response = client.get(f"/admin/pages/{page.pk}/edit/")
         assert response.status_code == 200, page
     content = client.get(f"/admin/pages/{items['guide'].pk}/edit/").content.decode()
-    for tab in ("Inhoud", "Indeling", "Beheer"):
+    for tab in ("Inhoud", "Beheer", "Webadres en delen"):
         assert tab in content
+    # Themes and tags are on the content tab, not on a tab of their own.
+    content_tab = content.split('id="tab-webadres-en-delen"')[0].split('id="tab-inhoud"')[1]
+    assert "Thema&#x27;s en trefwoorden" in content_tab or "Thema's en trefwoorden" in content_tab
+    assert "Indeling" not in content and "Promoten" not in content
     assert client.get("/admin/snippets/kennisbank/glossaryterm/").status_code == 200
     response = client.get(f"/admin/pages/add/kennisbank/stappenplanpage/{kennisbank.pk}/")
     assert response.status_code == 200
