@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.task_report import failed_tasks
 from home.admin_shortcuts import ShortcutsPanel
 from home.models import Theme
+from home.rich_text import PrintablePageLinkHandler
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -45,3 +46,9 @@ def register_failed_tasks_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_editor_shortcuts(request, panels):
     panels.append(ShortcutsPanel(request))
+
+
+# After Wagtail's own registration of the "page" link type (order 0), so that ours is the one used.
+@hooks.register("register_rich_text_features", order=100)
+def register_printable_page_links(features):
+    features.register_link_type(PrintablePageLinkHandler)
