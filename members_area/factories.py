@@ -1,8 +1,10 @@
 """Factories for tests and benchmarks (https://github.com/wagtail/wagtail-factories).
 
-A binnenbuurt made by ``BinnenbuurtFactory`` is set up like one saved in the admin (groups, its
-section below "Mijn stadsdorp", a private collection), so create the member home first when a test
-needs the section: ``MembersAreaPageFactory(parent=home)``.
+The factories call the services the admin's snippet hooks call (``services.py``): a binnenbuurt
+made by ``BinnenbuurtFactory`` is set up like one saved in the admin (groups, its section below
+"Mijn stadsdorp", a private collection), so create the member home first when a test needs the
+section: ``MembersAreaPageFactory(parent=home)``; a member made by ``MemberFactory`` is enrolled
+(groups, newsletter) like one added in the admin.
 """
 
 import secrets
@@ -26,6 +28,7 @@ from .models import (
     NewsAttachment,
     StadsdorpMemberSettings,
 )
+from .services import enrol_member, setup_binnenbuurt, setup_binnenbuurten
 
 
 class StadsdorpMemberSettingsFactory(factory.django.DjangoModelFactory):
@@ -34,6 +37,12 @@ class StadsdorpMemberSettingsFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = StadsdorpMemberSettings
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        member_settings = super()._create(model_class, *args, **kwargs)
+        setup_binnenbuurten(stadsdorp_id=member_settings.stadsdorp_id)
+        return member_settings
 
 
 class BinnenbuurtFactory(factory.django.DjangoModelFactory):
@@ -45,6 +54,10 @@ class BinnenbuurtFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Binnenbuurt
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return setup_binnenbuurt(super()._create(model_class, *args, **kwargs))
+
 
 class MemberFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
@@ -53,6 +66,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Member
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return enrol_member(super()._create(model_class, *args, **kwargs))
 
 
 class AccountRemovalRequestFactory(factory.django.DjangoModelFactory):

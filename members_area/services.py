@@ -1,12 +1,16 @@
-"""Setting up a binnenbuurt without a developer.
+"""Setting up binnenbuurten and members without a developer.
 
-``setup_binnenbuurt`` runs after every save of a Binnenbuurt (see signals.py) and is idempotent: it
-creates what is missing and corrects what drifted, never duplicates. It relies only on Wagtail's
-own permission and privacy models:
+Nothing here runs from a ``post_save`` signal: the places that change a binnenbuurt, a stadsdorp's
+member settings or a member call these services themselves (the admin's snippet hooks in
+``wagtail_hooks.py``, the profile view, the membership app's approval, move and import, the demo
+loader, the factories), so a save does only what it says. The services are idempotent: they create
+what is missing and correct what drifted, never duplicate. They rely only on Wagtail's own
+permission and privacy models:
 https://docs.wagtail.org/en/stable/topics/permissions.html and
 https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -28,7 +32,8 @@ from wagtail.models import (
 
 from home.models import HomePage
 
-from .models import Binnenbuurt, BinnenbuurtPage, MembersAreaPage
+from .models import Binnenbuurt, BinnenbuurtPage, Member, MembersAreaPage
+from .subscriptions.services import sync_all_members, sync_member_user
 
 MEMBERS_GROUP = "Leden"
 EDITORS_GROUP = "Redacteuren"
@@ -139,7 +144,7 @@ def setup_binnenbuurt(binnenbuurt):
     if changed:
         for field, value in changed.items():
             setattr(binnenbuurt, field, value)
-        # update() instead of save(): no second post_save round.
+        # update(): only these columns, whatever else the caller has changed on the instance.
         Binnenbuurt.objects.filter(pk=binnenbuurt.pk).update(**changed)
 
     members, contacts = binnenbuurt.members_group, binnenbuurt.contacts_group
@@ -208,6 +213,18 @@ def setup_binnenbuurt(binnenbuurt):
     return binnenbuurt
 
 
+def setup_binnenbuurten(stadsdorp_id=None):
+    """Every binnenbuurt (of one stadsdorp): after its approval switch changed, and for the demo."""
+    binnenbuurten = Binnenbuurt.objects.select_related("coordinator", "stand_in").order_by("pk")
+    if stadsdorp_id is not None:
+        binnenbuurten = binnenbuurten.filter(stadsdorp_id=stadsdorp_id)
+    count = 0
+    for binnenbuurt in binnenbuurten:
+        setup_binnenbuurt(binnenbuurt)
+        count += 1
+    return count
+
+
 def restrict_section_copy(page):
     """A new copy of a binnenbuurt section gets the binnenbuurt's group restriction at once."""
     binnenbuurt = page.binnenbuurt
@@ -231,6 +248,14 @@ def _sync_workflow(binnenbuurt, section):
     WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
 
 
+def enrol_member(member):
+    """A new member profile: the member groups, and the newsletter (members are subscribed by
+    default; they can opt out at any time, and members without e-mail get it on paper)."""
+    sync_member_groups(member)
+    sync_member_user(member.user)
+    return member
+
+
 def sync_member_groups(member):
     """Put a member in "Leden" and in exactly one binnenbuurt members group."""
     user = member.user
@@ -244,6 +269,43 @@ def sync_member_groups(member):
     if stale.exists():
         user.groups.remove(*stale)
     user.__dict__.pop("_members_area_groups", None)
+
+
+def sync_many_member_groups(members, batch_size=500):
+    """What ``sync_member_groups`` does per member, for many at once (the import, the demo): the
+    "Leden" group and exactly one binnenbuurt members group, in a few queries."""
+    members = list(members)
+    if not members:
+        return 0
+    through = get_user_model().groups.through
+    binnenbuurt_group_ids = set(
+        Binnenbuurt.objects.exclude(members_group=None).values_list("members_group_id", flat=True)
+    )
+    user_ids = [member.user_id for member in members]
+    through.objects.filter(user_id__in=user_ids, group_id__in=binnenbuurt_group_ids).delete()
+    leden = members_group()
+    links = []
+    for member in members:
+        links.append(through(user_id=member.user_id, group_id=leden.pk))
+        if member.binnenbuurt_id and member.binnenbuurt.members_group_id:
+            links.append(
+                through(user_id=member.user_id, group_id=member.binnenbuurt.members_group_id)
+            )
+    through.objects.bulk_create(links, batch_size, ignore_conflicts=True)
+    return len(members)
+
+
+def enrol_all_members():
+    """``enrol_member`` for every member at once (the demo): groups, and the newsletter for
+    members with an address who are not on it yet."""
+    count = sync_many_member_groups(Member.objects.select_related("binnenbuurt"))
+    sync_all_members()
+    return count
+
+
+def remove_member_groups(user):
+    """A deleted member profile: the user leaves every binnenbuurt group (not "Leden" itself)."""
+    user.groups.remove(*Group.objects.filter(binnenbuurt_as_members__isnull=False))
 
 
 def contact_binnenbuurten(user):

@@ -40,7 +40,7 @@ from .forms import (
     RemovalRequestForm,
 )
 from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
-from .services import get_members_area_page
+from .services import enrol_member, get_members_area_page
 from .subscriptions.models import Subscriber
 
 REMEMBER_ME_AGE = timedelta(days=30)
@@ -219,7 +219,9 @@ def code_enter(request):
 
 
 def _member_for(user):
-    member, _created = Member.objects.select_related("binnenbuurt", "user").get_or_create(user=user)
+    member, created = Member.objects.select_related("binnenbuurt", "user").get_or_create(user=user)
+    if created:  # e.g. an editor who opens "Mijn gegevens": from now on a member like any other
+        enrol_member(member)
     return member
 
 

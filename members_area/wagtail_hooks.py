@@ -1,5 +1,9 @@
 """Admin screens for binnenbuurten and members, and the "no access" answer for members.
 
+Saving a binnenbuurt, a stadsdorp's member settings or a member in the admin runs the service that
+keeps groups, sections, restrictions and permissions in step (``services.py``), from Wagtail's
+snippet hooks: https://docs.wagtail.org/en/stable/reference/hooks.html#snippets
+
 Wagtail answers a failed GROUPS restriction with a redirect to the login page, also for people who
 are already logged in; for a member of another binnenbuurt that is a confusing loop. The
 ``before_serve_page`` / ``before_serve_document`` hooks below answer them with a plain 403 page
@@ -18,6 +22,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import AccountRemovalRequest, Binnenbuurt, Member, StadsdorpMemberSettings
 from .posting import no_access
+from .services import (
+    enrol_member,
+    remove_member_groups,
+    setup_binnenbuurt,
+    setup_binnenbuurten,
+    sync_member_groups,
+)
 from .views import export_members_csv
 
 
@@ -44,6 +55,33 @@ def forbid_other_binnenbuurt_documents(document, request):
     if _fails_group_restriction(document.collection.get_view_restrictions(), request):
         return no_access(request)
     return None
+
+
+@hooks.register("after_create_snippet")
+def snippet_created(request, instance):
+    if isinstance(instance, Member):
+        enrol_member(instance)
+    else:
+        snippet_edited(request, instance)
+
+
+@hooks.register("after_edit_snippet")
+def snippet_edited(request, instance):
+    if isinstance(instance, Binnenbuurt):
+        setup_binnenbuurt(instance)
+    elif isinstance(instance, StadsdorpMemberSettings):
+        setup_binnenbuurten(stadsdorp_id=instance.stadsdorp_id)
+    elif isinstance(instance, Member):
+        sync_member_groups(instance)
+
+
+@hooks.register("after_delete_snippet")
+def snippets_deleted(request, instances):
+    for instance in instances:
+        if isinstance(instance, Member):
+            remove_member_groups(instance.user)
+        elif isinstance(instance, StadsdorpMemberSettings):
+            setup_binnenbuurten(stadsdorp_id=instance.stadsdorp_id)  # approval is off again
 
 
 class BinnenbuurtViewSet(SnippetViewSet):

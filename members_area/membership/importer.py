@@ -32,8 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members_area.models import Binnenbuurt, Member
-from members_area.services import members_group
+from members_area.models import Member
+from members_area.services import sync_many_member_groups
 
 from .access import binnenbuurten_of
 from .models import SOURCE_IMPORT, Membership
@@ -454,7 +454,7 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
     Membership.objects.bulk_update(
         changed_memberships, ["street_address", "postcode", "city"], BATCH
     )
-    _sync_groups(changed_members)
+    sync_many_member_groups(changed_members, BATCH)
 
 
 def _apply_changes(member, row, binnenbuurt):
@@ -538,28 +538,5 @@ def _create(to_create, stadsdorp, result):
         ],
         BATCH,
     )
-    _sync_groups(members)
+    sync_many_member_groups(members, BATCH)
     result.new_members = members
-
-
-def _sync_groups(members):
-    """What ``members_area.services.sync_member_groups`` does per member, for many at once: the
-    "Leden" group and exactly one binnenbuurt members group (bulk_create sends no signals)."""
-    if not members:
-        return
-    User = get_user_model()
-    through = User.groups.through
-    binnenbuurt_group_ids = set(
-        Binnenbuurt.objects.exclude(members_group=None).values_list("members_group_id", flat=True)
-    )
-    user_ids = [member.user_id for member in members]
-    through.objects.filter(user_id__in=user_ids, group_id__in=binnenbuurt_group_ids).delete()
-    leden = members_group()
-    links = []
-    for member in members:
-        links.append(through(user_id=member.user_id, group_id=leden.pk))
-        if member.binnenbuurt_id and member.binnenbuurt.members_group_id:
-            links.append(
-                through(user_id=member.user_id, group_id=member.binnenbuurt.members_group_id)
-            )
-    through.objects.bulk_create(links, BATCH, ignore_conflicts=True)

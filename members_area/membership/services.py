@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members_area.models import Member
-from members_area.services import contact_binnenbuurten, members_group, sync_member_groups
+from members_area.services import (
+    contact_binnenbuurten,
+    enrol_member,
+    members_group,
+    sync_member_groups,
+)
 
 from . import emails
 from .access import binnenbuurten_of
@@ -166,6 +171,7 @@ def approve(application, by, *, binnenbuurt=None, message=""):
         source=application.source,
     )
     member.membership = membership
+    enrol_member(member)
     application.status = Application.STATUS_APPROVED
     application.binnenbuurt = binnenbuurt
     application.member = member

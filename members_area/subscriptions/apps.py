@@ -9,6 +9,3 @@ class SubscriptionsConfig(AppConfig):
     label = "subscriptions"
     verbose_name = _("Nieuwsbrief en agenda-abonnementen")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import signals  # noqa: F401

@@ -42,19 +42,22 @@ def setup_site():
 
 def add_binnenbuurten(stadsdorp, start, count):
     from members_area.models import Binnenbuurt
+    from members_area.services import setup_binnenbuurt
 
     return [
-        Binnenbuurt.objects.create(name=f"Binnenbuurt {number:03d}", stadsdorp=stadsdorp)
+        setup_binnenbuurt(
+            Binnenbuurt.objects.create(name=f"Binnenbuurt {number:03d}", stadsdorp=stadsdorp)
+        )
         for number in range(start, start + count)
     ]
 
 
 def add_members(binnenbuurten, start, count):
-    """Users, profiles and group links in bulk (signals are not needed for a benchmark)."""
+    """Users, profiles and group links in bulk (the import's way, not one member at a time)."""
     from django.contrib.auth import get_user_model
 
     from members_area.models import Member
-    from members_area.services import members_group
+    from members_area.services import sync_many_member_groups
 
     user_model = get_user_model()
     users = user_model.objects.bulk_create(
@@ -71,7 +74,7 @@ def add_members(binnenbuurten, start, count):
     users = list(
         user_model.objects.filter(username__in=[user.username for user in users]).order_by("pk")
     )
-    Member.objects.bulk_create(
+    members = Member.objects.bulk_create(
         [
             Member(
                 user=user,
@@ -82,14 +85,7 @@ def add_members(binnenbuurten, start, count):
             for index, user in enumerate(users)
         ]
     )
-    through = user_model.groups.through
-    leden = members_group()
-    links = []
-    for index, user in enumerate(users):
-        binnenbuurt = binnenbuurten[index % len(binnenbuurten)]
-        links.append(through(user_id=user.pk, group_id=leden.pk))
-        links.append(through(user_id=user.pk, group_id=binnenbuurt.members_group_id))
-    through.objects.bulk_create(links)
+    sync_many_member_groups(members)
     return users
 
 

@@ -33,11 +33,14 @@ def setup():
 
     from members_area.membership.models import MembershipSettings
     from members_area.models import Binnenbuurt
+    from members_area.services import setup_binnenbuurt
     from tests.bench.bench_members import setup_site
 
     stadsdorp, _members_area = setup_site()
     for number in range(20):
-        Binnenbuurt.objects.create(name=f"Binnenbuurt {number:02d}", stadsdorp=stadsdorp)
+        setup_binnenbuurt(
+            Binnenbuurt.objects.create(name=f"Binnenbuurt {number:02d}", stadsdorp=stadsdorp)
+        )
     coordinator = get_user_model().objects.create_user(
         username="coordinator@bench.example", email="coordinator@bench.example"
     )

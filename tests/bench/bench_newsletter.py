@@ -46,9 +46,12 @@ def setup_site():
 
 def add_binnenbuurten(stadsdorp, start, count):
     from members_area.models import Binnenbuurt
+    from members_area.services import setup_binnenbuurt
 
     created = [
-        Binnenbuurt.objects.create(name=f"Binnenbuurt {number:03d}", stadsdorp=stadsdorp)
+        setup_binnenbuurt(
+            Binnenbuurt.objects.create(name=f"Binnenbuurt {number:03d}", stadsdorp=stadsdorp)
+        )
         for number in range(start, start + count)
     ]
     return list(Binnenbuurt.objects.filter(pk__in=[b.pk for b in created]).order_by("pk"))
@@ -59,7 +62,7 @@ def add_members(binnenbuurten, start, count):
     from django.contrib.auth import get_user_model
 
     from members_area.models import Member
-    from members_area.services import members_group
+    from members_area.services import sync_many_member_groups
 
     user_model = get_user_model()
     user_model.objects.bulk_create(
@@ -79,25 +82,14 @@ def add_members(binnenbuurten, start, count):
         .exclude(member__isnull=False)
         .order_by("pk")
     )
-    Member.objects.bulk_create(
+    members = Member.objects.bulk_create(
         [
             Member(user=user, binnenbuurt=binnenbuurten[index % len(binnenbuurten)])
             for index, user in enumerate(users)
         ],
         batch_size=500,
     )
-    through = user_model.groups.through
-    leden = members_group()
-    links = []
-    for index, user in enumerate(users):
-        links.append(through(user_id=user.pk, group_id=leden.pk))
-        links.append(
-            through(
-                user_id=user.pk,
-                group_id=binnenbuurten[index % len(binnenbuurten)].members_group_id,
-            )
-        )
-    through.objects.bulk_create(links, batch_size=1000)
+    sync_many_member_groups(members)
     return users
 
 

@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from cms.accounts.models import RequestCounter
 from members_area.models import Binnenbuurt, Member
+from members_area.services import enrol_member
 from tests.demo_accounts import PASSWORD
 
 
@@ -36,7 +37,9 @@ def new_member(binnenbuurt_name="Zonnehof"):
     user = get_user_model().objects.create_user(
         username=email, email=email, password=PASSWORD, first_name="Greet"
     )
-    Member.objects.create(user=user, binnenbuurt=Binnenbuurt.objects.get(name=binnenbuurt_name))
+    enrol_member(
+        Member.objects.create(user=user, binnenbuurt=Binnenbuurt.objects.get(name=binnenbuurt_name))
+    )
     return email
 
 

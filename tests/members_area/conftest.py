@@ -13,7 +13,7 @@ from wagtail.documents import get_document_model
 
 from home.models import StadsdorpIndexPage, StadsdorpPage
 from members_area.models import Binnenbuurt, BinnenbuurtNewsPage, Member
-from members_area.services import get_members_area_page
+from members_area.services import enrol_member, get_members_area_page, setup_binnenbuurt
 
 PASSWORD = "Geheim-wachtwoord-2026"
 
@@ -81,13 +81,19 @@ def world(home_page):
         "editor": make_user("eva@example.org", "Eva", groups=["Redacteuren"]),
         "admin": make_user("admin@example.org", "Beheer", is_superuser=True, is_staff=True),
     }
-    a = Binnenbuurt.objects.create(
-        name="Zonnehof", stadsdorp=stadsdorp, coordinator=users["contact_a"]
+    a = setup_binnenbuurt(
+        Binnenbuurt.objects.create(
+            name="Zonnehof", stadsdorp=stadsdorp, coordinator=users["contact_a"]
+        )
     )
-    b = Binnenbuurt.objects.create(name="Lindengracht", stadsdorp=stadsdorp)
-    Member.objects.create(user=users["member_a"], binnenbuurt=a, phone="020 111 11 11")
-    Member.objects.create(user=users["member_b"], binnenbuurt=b, phone="020 222 22 22")
-    Member.objects.create(user=users["contact_a"], binnenbuurt=a, phone="06 12345678")
+    b = setup_binnenbuurt(Binnenbuurt.objects.create(name="Lindengracht", stadsdorp=stadsdorp))
+    enrol_member(
+        Member.objects.create(user=users["member_a"], binnenbuurt=a, phone="020 111 11 11")
+    )
+    enrol_member(
+        Member.objects.create(user=users["member_b"], binnenbuurt=b, phone="020 222 22 22")
+    )
+    enrol_member(Member.objects.create(user=users["contact_a"], binnenbuurt=a, phone="06 12345678"))
     a.refresh_from_db()
     b.refresh_from_db()
     page_a = a.pages.get()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from wagtail.models import WorkflowState
 
-from members_area.models import BinnenbuurtNewsPage, StadsdorpMemberSettings
+from members_area.factories import StadsdorpMemberSettingsFactory
+from members_area.models import BinnenbuurtNewsPage
 from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_only_own_posts_can_be_edited_and_deleted(contact, world):
 
 
 def test_with_approval_the_post_waits_for_a_moderator(contact, world):
-    StadsdorpMemberSettings.objects.create(stadsdorp=world.stadsdorp, requires_approval=True)
+    StadsdorpMemberSettingsFactory(stadsdorp=world.stadsdorp, requires_approval=True)
     response = post_news(contact, world.page_a)
     assert response.status_code == 302
     news = BinnenbuurtNewsPage.objects.get(title="Buurtborrel was gezellig")

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 from cms.page_cache import invalidate_all
 from home.privacy import audience
 from members_area.models import Member
+from members_area.services import enrol_member
 from tests.conftest import login_with_second_factor
 
 from .conftest import add_news, make_user
@@ -34,7 +35,7 @@ def site_settings_exist(wagtail_roots, world):
 
 def member_of_a(world, email, first_name):
     user = make_user(email, first_name)
-    Member.objects.create(user=user, binnenbuurt=world.a)
+    enrol_member(Member.objects.create(user=user, binnenbuurt=world.a))
     return user
 
 

@@ -13,6 +13,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
 from members_area.models import BinnenbuurtNewsPage, Member
+from members_area.services import enrol_member
 from members_area.subscriptions.composition import (
     Composer,
     audience_for,
@@ -72,7 +73,7 @@ def test_member_of_b_gets_b_not_a(setup):
 def test_superuser_member_of_a_still_never_gets_b(setup):
     world, events, issue = setup
     admin = world.users["admin"]
-    Member.objects.create(user=admin, binnenbuurt=world.a)
+    enrol_member(Member.objects.create(user=admin, binnenbuurt=world.a))
     text, _html = render_for(issue, subscriber_of(admin))
     assert world.news_a.title in text
     assert world.news_b.title not in text

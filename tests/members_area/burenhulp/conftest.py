@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from members_area.burenhulp.models import HelpPost, Kind, Reach
 from members_area.models import Binnenbuurt, Member
+from members_area.services import enrol_member, setup_binnenbuurt
 from tests.members_area.conftest import make_stadsdorp, make_user
 
 
@@ -16,7 +17,7 @@ from tests.members_area.conftest import make_stadsdorp, make_user
 def neighbour(world):
     """Daan, a second member of Zonnehof, who helps."""
     user = make_user("daan@example.org", "Daan")
-    Member.objects.create(user=user, binnenbuurt=world.a, phone="020 333 33 33")
+    enrol_member(Member.objects.create(user=user, binnenbuurt=world.a, phone="020 333 33 33"))
     return user
 
 
@@ -24,9 +25,9 @@ def neighbour(world):
 def elsewhere(world):
     """Olga, member of binnenbuurt Vondelhof in another stadsdorp."""
     other = make_stadsdorp(world.home, "Stadsdorp Zuid")
-    binnenbuurt = Binnenbuurt.objects.create(name="Vondelhof", stadsdorp=other)
+    binnenbuurt = setup_binnenbuurt(Binnenbuurt.objects.create(name="Vondelhof", stadsdorp=other))
     user = make_user("olga@example.org", "Olga")
-    Member.objects.create(user=user, binnenbuurt=binnenbuurt, phone="020 444 44 44")
+    enrol_member(Member.objects.create(user=user, binnenbuurt=binnenbuurt, phone="020 444 44 44"))
     return user
 
 

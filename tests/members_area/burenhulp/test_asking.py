@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from members_area.burenhulp.models import HelpOffer, HelpPost, HelpRequest, Kind, Status
 from members_area.models import Member
+from members_area.services import enrol_member
 from tests.conftest import login_with_second_factor
 from tests.members_area.conftest import make_user
 
@@ -160,7 +161,7 @@ def test_a_member_without_binnenbuurt_is_told_why(client, world, who):
         login_with_second_factor(client, world.users["editor"])
     else:
         user = make_user("zonder@example.org", "Zeger")
-        Member.objects.create(user=user)
+        enrol_member(Member.objects.create(user=user))
         client.force_login(user)
     for url in (ASK, OFFER, reverse("burenhulp:index")):
         response = client.get(url)

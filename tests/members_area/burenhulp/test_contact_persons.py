@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members_area.burenhulp.models import HelpPost, Reach, Report, Response, Status
 from members_area.models import Member
+from members_area.services import enrol_member
 from tests.members_area.conftest import make_user
 
 from .conftest import make_post
@@ -26,7 +27,7 @@ def henk(world):
     user = make_user("henk-zonder-email", "Henk")
     user.email = ""
     user.save()
-    Member.objects.create(user=user, binnenbuurt=world.a, phone="020 555 55 55")
+    enrol_member(Member.objects.create(user=user, binnenbuurt=world.a, phone="020 555 55 55"))
     return user
 
 

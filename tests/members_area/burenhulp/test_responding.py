@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from members_area.burenhulp.models import HelpPost, Kind, Response, Status
 from members_area.models import Member
+from members_area.services import enrol_member
 from tests.members_area.conftest import make_user
 
 from .conftest import make_post
@@ -158,7 +159,7 @@ def test_only_the_asker_chooses_and_only_one_helper(client, world, neighbour, re
     assert Response.objects.get().state == Response.State.OFFERED
 
     eva = make_user("evi@example.org", "Evi")
-    Member.objects.create(user=eva, binnenbuurt=world.a)
+    enrol_member(Member.objects.create(user=eva, binnenbuurt=world.a))
     client.force_login(eva)
     client.post(url("respond", request_a), {"consent": "on"})
     client.force_login(world.users["member_a"])

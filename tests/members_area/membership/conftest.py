@@ -10,6 +10,7 @@ from django.core import signing
 from home.form_protection import TOKEN_SALT
 from members_area.membership.models import BinnenbuurtArea, MembershipSettings
 from members_area.models import Binnenbuurt
+from members_area.services import setup_binnenbuurt
 from tests.members_area.conftest import make_stadsdorp, make_user
 
 
@@ -21,7 +22,7 @@ def old_token(seconds=10):
 @pytest.fixture
 def membership_world(world):
     zuid = make_stadsdorp(world.home, "Stadsdorp Zuid")
-    c = Binnenbuurt.objects.create(name="Rivierbuurt", stadsdorp=zuid)
+    c = setup_binnenbuurt(Binnenbuurt.objects.create(name="Rivierbuurt", stadsdorp=zuid))
     coordinator_x = make_user("xandra@example.org", "Xandra")
     coordinator_y = make_user("yusuf@example.org", "Yusuf")
     settings_x = MembershipSettings.objects.create(stadsdorp=world.stadsdorp)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from members_area.membership import services
 from members_area.membership.models import Application, Membership, MembershipSettings
 from members_area.models import Member
+from members_area.services import enrol_member
 from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,14 @@ def add_member(world, binnenbuurt, first_name, email="", **membership_fields):
         first_name=first_name,
         last_name="Test",
     )
-    member = Member.objects.create(
-        user=user,
-        binnenbuurt=binnenbuurt,
-        phone=membership_fields.pop("phone", "020 000 00 00"),
-        address=membership_fields.pop("address", "Ringdijk 1, 1097 AB Amsterdam"),
-        listed_consent=membership_fields.pop("listed_consent", False),
+    member = enrol_member(
+        Member.objects.create(
+            user=user,
+            binnenbuurt=binnenbuurt,
+            phone=membership_fields.pop("phone", "020 000 00 00"),
+            address=membership_fields.pop("address", "Ringdijk 1, 1097 AB Amsterdam"),
+            listed_consent=membership_fields.pop("listed_consent", False),
+        )
     )
     Membership.objects.create(member=member, stadsdorp=binnenbuurt.stadsdorp, **membership_fields)
     return member
