@@ -394,13 +394,16 @@ def measure_http(report, vendor, index):
         port=80,
         defaults={"root_page": bench_home, "site_name": "Zoekbenchmark"},
     )
+    # The path only: with two sites (and the default one following the public address)
+    # ``index.url`` is absolute, and wrk sent those requests nowhere (0 requests, 0 errors).
+    search_path = index.get_url_parts()[2]
     connection.close()  # gunicorn's workers open their own connections
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
     collect_static(static_root)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     script = rotating_script(
-        [f"{index.url}?{query}" for query in HTTP_SEARCHES], {"Host": SEARCH_HOST}
+        [f"{search_path}?{query}" for query in HTTP_SEARCHES], {"Host": SEARCH_HOST}
     )
     server = start_gunicorn(port, static_root, page_cache=True)
     try:
