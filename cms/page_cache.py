@@ -8,9 +8,13 @@ content stays safe by construction:
   request with a session cookie (a logged-in member, or anyone with messages) never touches it;
 * only plain 200 responses that set no cookie and do not say ``private``/``no-store`` are stored, so
   login redirects, password forms (CSRF cookie) and anything personal are never stored;
-* every write to content bumps a generation number that is part of every key, so a publish,
-  unpublish, move, delete, snippet or setting change invalidates all pages and their listings at
-  once; a short timeout bounds staleness of time-based listings ("upcoming events").
+* a write to a content model on the allow-list (``FOLLOWED_MODELS`` and every page model) bumps
+  a generation number that is part of every key, so a publish, unpublish, move, delete, snippet
+  or setting change invalidates all pages and their listings at once; a write to a model of
+  ``TAGGED_MODELS`` (a sign-up) empties only the pages and fragments that said they show its data
+  (``depends_on``: the event's page and the lists with that event); writes to any other model
+  (sessions, login codes, votes, subscriptions) empty nothing. A short timeout bounds staleness
+  of time-based listings ("upcoming events").
 
 Anonymous responses that may be stored also carry ``Cache-Control: public, max-age=0,
 s-maxage=CDN_CACHE_SECONDS`` for a CDN in front (``mark_shared_cacheable``).
@@ -19,16 +23,22 @@ The generation lives in the cache too, so invalidation reaches every worker only
 cache (Redis); ``PAGE_CACHE_ENABLED`` is therefore on by default only when ``REDIS_URL`` is set.
 """
 
+import contextlib
 import contextvars
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from wagtail.models import Page
 from wagtail.signals import page_unpublished, post_page_move
 
 GENERATION_KEY = "page-cache:generation"
@@ -39,36 +49,62 @@ KEY_COOKIES = ("django_language", "tekstgrootte")
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/", "/i18n/")
 # Parameters that must reach the view every time (search terms are counted for editors).
 UNCACHED_QUERY_PARAMETERS = {"q"}
-# Writes to these do not change what anonymous visitors see.
-IGNORED_MODELS = {
-    "sessions.session",
-    "auth.user",
-    "contenttypes.contenttype",
-    "wagtailcore.pagelogentry",
-    "wagtailcore.modellogentry",
-    "wagtailcore.revision",
-    "wagtailcore.pagesubscription",
-    "wagtailadmin.editingsession",
-    "wagtailsearch.indexentry",
-    "modelsearch.indexentry",
-    "wagtailusers.userprofile",
-    "kennisbank_search.searchlog",
-    "kennisbank_search.dailysearchcount",
-    # Logins: a wrong password must not empty every visitor's cached pages.
-    "members_area.logincode",
-    # Applications and the membership administration are never shown to anonymous visitors.
-    "membership.application",
-    "membership.binnenbuurtarea",
-    "membership.membership",
-    "accounts.requestcounter",
-    "axes.accessattempt",
-    "axes.accessattemptexpiration",
-    "axes.accessfailurelog",
-    "axes.accesslog",
-    "otp_totp.totpdevice",
-    "otp_static.staticdevice",
-    "otp_static.statictoken",
+# The allow-list: writes to these change what visitors see, so they start a new content
+# generation (every cached page and fragment). Every page model (a subclass of Wagtail's Page)
+# is followed too: publish, unpublish, move, delete. A model that is not named here changes
+# nothing that is cached: sessions, logins and login codes, votes, search logs, newsletter
+# subscriptions, applications, task results ... (``tests/cms/test_invalidation.py`` makes
+# every new model take a side).
+FOLLOWED_MODELS = {
+    # Wagtail: sites, languages, privacy, documents, images, tags.
+    "wagtailcore.site",
+    "wagtailcore.locale",
+    "wagtailcore.collection",
+    "wagtailcore.pageviewrestriction",
+    "wagtailcore.pageviewrestriction_groups",
+    "wagtailcore.collectionviewrestriction",
+    "wagtailcore.collectionviewrestriction_groups",
+    "wagtaildocs.document",
+    "home.siteimage",
+    "taggit.tag",
+    # home: themes, settings, menus and the directory's themes.
+    "home.theme",
+    "home.sitesettings",
+    "home.navigationsettings",
+    "home.menuitem",
+    "home.footerlink",
+    "home.stadsdorppage_themes",
+    "home.formfield",
+    # kennisbank: glossary, tags, themes, featured items.
+    "kennisbank.glossaryterm",
+    "kennisbank.glossaryterm_related_terms",
+    "kennisbank.kennisbankitemtag",
+    "kennisbank.kennisbankitempage_themes",
+    "kennisbank.verslagpage_participating_stadsdorpen",
+    "kennisbank.kennisbankfeatureditem",
+    # events: categories, locations, cancelled or moved dates.
+    "events.eventcategory",
+    "events.location",
+    "events.eventexception",
+    # The member home's shared parts: binnenbuurten, their contact persons, news attachments.
+    "members_area.binnenbuurt",
+    "members_area.member",
+    "members_area.newsattachment",
 }
+# Writes to these change a few pages only: the pages and fragments that showed the data
+# (``depends_on``) are emptied, nothing else. A sign-up changes the places left of its event:
+# on the event's page and in every list that shows that event (the agenda, upcoming activities).
+TAGGED_MODELS = {
+    "events.registration": lambda registration: (f"event:{registration.event_id}",),
+    "events.signupslot": lambda slot: (f"event:{slot.event_id}",),
+    # The burenhulp block of the member home (members only): posts, answers, reports.
+    "burenhulp.helppost": lambda post: ("burenhulp",),
+    "burenhulp.helprequest": lambda post: ("burenhulp",),
+    "burenhulp.helpoffer": lambda post: ("burenhulp",),
+    "burenhulp.response": lambda response: ("burenhulp",),
+    "burenhulp.report": lambda report: ("burenhulp",),
+}
+TAG_KEY = "page-cache:tag:{}"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "X-Robots-Tag")
 
 
@@ -81,11 +117,18 @@ def is_enabled():
 _request_scope = contextvars.ContextVar("page_cache_request_scope", default=None)
 
 
+def _new_generation():
+    # Not a counter from 1: when Redis loses its keys (a restart, the wipe after an outage) the
+    # next generation must differ from every earlier one, or a worker's ``LocalMemo`` would
+    # answer with what it kept from before.
+    return time.time_ns()
+
+
 def generation():
     scope = _request_scope.get()
     if scope is not None and "generation" in scope:
         return scope["generation"]
-    value = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    value = cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
     if scope is not None:
         scope["generation"] = value
     return value
@@ -98,14 +141,122 @@ def invalidate_all():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
-def cache_key(request):
+# The tags (with the version each had when it was read) of what is being built: the response
+# and any fragment inside it. A fragment's tags count for its page too.
+_collecting = contextvars.ContextVar("page_cache_tags", default=())
+
+
+@contextlib.contextmanager
+def collecting_tags():
+    """Collect the tags (and their versions) that the code inside depends on."""
+    tags = {}
+    token = _collecting.set((*_collecting.get(), tags))
+    try:
+        yield tags
+    finally:
+        _collecting.reset(token)
+
+
+def tag_versions(tags):
+    """The current version of each tag (0 for one never invalidated)."""
+    keys = {tag: TAG_KEY.format(tag) for tag in tags}
+    if not keys:
+        return {}
+    found = cache.get_many(list(keys.values()))
+    return {tag: found.get(key, 0) for tag, key in keys.items()}
+
+
+def depends_on(*tags, versions=None):
+    """What is being built shows data that ``invalidate_tags(*tags)`` announces changes of.
+
+    Called before that data is read (so a change in between makes the copy stale, not lost).
+    Outside a page or fragment being cached it costs nothing.
+    """
+    stack = _collecting.get()
+    if not stack or not tags:
+        return
+    if versions is None:
+        missing = [tag for tag in tags if tag not in stack[-1]]
+        versions = {
+            **tag_versions(missing),
+            **{tag: stack[-1][tag] for tag in tags if tag in stack[-1]},
+        }
+    for collected in stack:
+        for tag, version in versions.items():
+            collected.setdefault(tag, version)  # the oldest version read wins: stale, not lost
+
+
+def still_current(versions):
+    """Whether none of these tags was invalidated since their versions were read."""
+    return not versions or tag_versions(versions) == versions
+
+
+def invalidate_tags(*tags):
+    if tags:
+        cache.set_many({TAG_KEY.format(tag): _new_generation() for tag in tags}, timeout=None)
+
+
+class LocalMemo:
+    """What this process read from the shared cache in the current generation, kept in memory.
+
+    A page or fragment read from Redis costs a round trip and unpickling on every request; kept
+    here it costs a dictionary lookup. Entries belong to one content generation: the first
+    lookup with another generation empties the memo, so a write anywhere (which bumps the
+    generation in the shared cache, read once per request) reaches every worker at its next
+    request, as before. Each entry also keeps the wall-clock time its shared copy expires, so
+    time-based contents (upcoming events) are no staler than from Redis. At most ``size``
+    entries, least recently used first out.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.lock = threading.Lock()
+        self.generation = None
+        self.entries = OrderedDict()
+
+    def get(self, generation, key):
+        with self.lock:
+            if generation != self.generation:
+                self.generation = generation
+                self.entries.clear()
+                return None
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def set(self, generation, key, value, expires_at):
+        with self.lock:
+            if generation != self.generation:
+                self.generation = generation
+                self.entries.clear()
+            self.entries[key] = (expires_at, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.generation = None
+            self.entries.clear()
+
+
+# Pages are 20-60 KB: 200 of them are at most about 12 MB per worker.
+_pages = LocalMemo(200)
+
+
+def cache_key(request, current=None):
     cookie_part = "|".join(request.COOKIES.get(name, "") for name in KEY_COOKIES)
     identity = f"{request.get_host()}|{request.get_full_path()}|{cookie_part}"
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"page-cache:{generation()}:{digest}"
+    return f"page:{generation() if current is None else current}:{digest}"
 
 
 def is_cacheable_request(request):
@@ -159,33 +310,60 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         if not is_enabled():
             return mark_shared_cacheable(request, self.get_response(request))
-        key = cache_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        current = generation()
+        key = cache_key(request, current)
+        stored = _pages.get(current, key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                _pages.set(current, key, stored, stored[2])
+        if stored is not None and still_current(stored[3]):
+            content, headers, _expires_at, _tags = stored
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
             response["X-Page-Cache"] = "hit"
             return mark_shared_cacheable(request, response)
-        response = mark_shared_cacheable(request, self.get_response(request))
-        if is_cacheable_response(response):
-            if hasattr(response, "render") and not response.is_rendered:
+        with collecting_tags() as tags:
+            response = mark_shared_cacheable(request, self.get_response(request))
+            # Rendered inside: the template's fragments add their tags.
+            if is_cacheable_response(response) and not getattr(response, "is_rendered", True):
                 response.render()
+        if is_cacheable_response(response):
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            seconds = settings.PAGE_CACHE_SECONDS
+            stored = (response.content, headers, time.time() + seconds, tags)
+            cache.set(key, stored, seconds)
+            _pages.set(current, key, stored, stored[2])
             response["X-Page-Cache"] = "miss"
         return response
 
 
-def _content_changed(sender, **kwargs):
-    if sender._meta.label_lower not in IGNORED_MODELS:
-        invalidate_all()
+def _content_changed(sender, instance=None, **kwargs):
+    label = sender._meta.label_lower
+    if label in TAGGED_MODELS:
+        invalidate_after_write(TAGGED_MODELS[label](instance))
+    elif label in FOLLOWED_MODELS or issubclass(sender, Page):
+        invalidate_after_write()
+
+
+def invalidate_after_write(tags=None):
+    """Now, and once more when the write's transaction commits: between the two, another
+    request may have cached what it read before the commit under the new generation (or tag
+    version). ``tags``: only what depends on those; otherwise everything."""
+    invalidate = (lambda: invalidate_tags(*tags)) if tags else invalidate_all
+    invalidate()
+    if not connection.in_atomic_block:
+        return
+    if tags:
+        transaction.on_commit(invalidate)
+    elif not any(entry[1] is invalidate_all for entry in connection.run_on_commit):
+        transaction.on_commit(invalidate_all)  # once per transaction, however many rows
 
 
 def _page_moved(sender, **kwargs):
     # Tree moves are queryset updates in treebeard and send no post_save.
-    invalidate_all()
+    invalidate_after_write()
 
 
 def connect_signals():
@@ -197,6 +375,10 @@ def connect_signals():
     page_unpublished.connect(_page_moved, dispatch_uid="page-cache-unpublish")
 
 
-def watched_models():
-    """For tests and documentation: the models whose writes invalidate the cache."""
-    return [model for model in apps.get_models() if model._meta.label_lower not in IGNORED_MODELS]
+def followed_models():
+    """For tests and documentation: the models whose writes empty the whole cache."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower in FOLLOWED_MODELS or issubclass(model, Page)
+    ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
+from cms.page_cache import depends_on
 from home.privacy import visible_pages
 
 from .models import EventCategory, EventException, EventPage, Registration
@@ -176,6 +177,9 @@ def decorate(events, window_start, window_end, request=None, limit=None):
     capacity_events = {event.pk for event, _raw in occurrences if event.capacity is not None}
     taken = {}
     if capacity_events:
+        # A sign-up changes the places left: cached copies of this list go with it
+        # (cms.page_cache.TAGGED_MODELS), nothing else does.
+        depends_on(*(f"event:{pk}" for pk in sorted(capacity_events)))
         rows = (
             Registration.objects.filter(
                 event_id__in=capacity_events, status=Registration.STATUS_CONFIRMED

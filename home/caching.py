@@ -2,10 +2,10 @@
 
 Menus, the language switcher's targets, the kennisbank search address and the home page's
 listings cost a handful of queries each and change only when content changes. Keys contain the
-content *generation* of ``cms.page_cache`` (bumped by every content write), so a publish,
-unpublish, move or settings change is visible at the next request in this process. With a cache
-shared between workers (Redis) that holds for every worker; with the per-process default cache,
-another worker may show the old menu for at most ``TIMEOUT`` seconds.
+content *generation* of ``cms.page_cache`` (bumped by every write to a followed content
+model), so a publish, unpublish, move or settings change is visible at the next request. With a
+cache shared between workers (Redis) that holds for every worker; with the per-process default
+cache, another worker may show the old menu for at most ``TIMEOUT`` seconds.
 
 What a logged-in member sees depends on their groups, so their fragments are keyed by
 ``home.privacy.audience`` as well (``cached_for_audience``): visitors with the same groups may see
@@ -17,14 +17,17 @@ runs every test in such a transaction; normal requests run outside one).
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import connection
 
-from cms.page_cache import generation
+from cms.page_cache import LocalMemo, collecting_tags, depends_on, generation, still_current
 from home.privacy import audience
 
 TIMEOUT = 120
+# Fragments read from the shared cache, kept in this process for the current generation.
+_local = LocalMemo(1000)
 
 
 def is_anonymous(request):
@@ -37,7 +40,7 @@ def fragment_key(parts):
     if connection.in_atomic_block:
         return None
     digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
-    return f"home-fragment:{generation()}:{digest}"
+    return f"fragment:{generation()}:{digest}"
 
 
 def audience_parts(parts, request):
@@ -46,15 +49,26 @@ def audience_parts(parts, request):
 
 
 def cached(parts, build, timeout=TIMEOUT):
-    """``build()`` once per content generation for these key parts."""
+    """``build()`` once per content generation for these key parts.
+
+    Kept in the shared cache for ``timeout`` seconds, and in this process's memory while the
+    generation lasts (and never longer than the shared copy).
+    """
     key = fragment_key(parts)
     if key is None:
         return build()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout)
-    return value
+    current = generation()
+    stored = _local.get(current, key)
+    if stored is None:
+        stored = cache.get(key)
+    if stored is None or not still_current(stored[2]):
+        with collecting_tags() as tags:
+            value = build()
+        stored = (time.time() + timeout, value, tags)
+        cache.set(key, stored, timeout)
+    _local.set(current, key, stored, stored[0])
+    depends_on(*stored[2], versions=stored[2])  # the page showing it depends on them too
+    return stored[1]
 
 
 def cached_for_audience(parts, request, build, timeout=TIMEOUT):

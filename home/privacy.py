@@ -15,9 +15,12 @@ restricted page cannot leak through a list:
 * ``audience(user)`` for a cache key: visitors with the same audience see the same pages.
 """
 
+import time
 from contextlib import suppress
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.db.models.lookups import In
@@ -25,6 +28,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
+
+from cms.page_cache import LocalMemo, generation
 
 # Restrictions and group memberships change rarely; a request asks many times (menus, listings,
 # the events block, search). ``denied_paths`` remembers its answer on the user object
@@ -47,6 +52,59 @@ def _connect_invalidation():
 _connect_invalidation()
 
 
+@dataclass(frozen=True)
+class RestrictionTable:
+    """Every page view restriction of the site, as far as listings and serving need it."""
+
+    rows: tuple  # (restriction id, restriction type, page path)
+    group_links: tuple  # (restriction id, group id) of group restrictions
+    # Paths under which Wagtail's own check must run: the restricted pages, and alias pages whose
+    # source page is restricted (Wagtail checks an alias against its source page).
+    checked_paths: frozenset
+
+
+_tables = LocalMemo(4)
+# The content generation decides (a restriction is content); this bounds an idle process.
+TABLE_SECONDS = 300
+
+
+def restriction_table():
+    """The restrictions, read once per content generation in each process (two small queries
+    and one for aliases, none at all while nothing changes), not inside a transaction."""
+    if connection.in_atomic_block:
+        return _read_table()  # it may roll back without a signal: never kept
+    current = generation()
+    table = _tables.get(current, "table")
+    if table is None:
+        table = _read_table()
+        _tables.set(current, "table", table, time.time() + TABLE_SECONDS)
+    return table
+
+
+def _read_table():
+    rows = tuple(PageViewRestriction.objects.values_list("id", "restriction_type", "page__path"))
+    if not rows:
+        return RestrictionTable((), (), frozenset())
+    group_links = ()
+    if any(kind == PageViewRestriction.GROUPS for _, kind, _ in rows):
+        group_links = tuple(
+            PageViewRestriction.groups.through.objects.values_list(
+                "pageviewrestriction_id", "group_id"
+            )
+        )
+    aliases = Page.objects.filter(
+        alias_of__in=PageViewRestriction.objects.values("page_id")
+    ).values_list("path", flat=True)
+    return RestrictionTable(rows, group_links, frozenset({path for *_, path in rows} | {*aliases}))
+
+
+def may_have_restrictions(page):
+    """False when no view restriction can apply to this page: Wagtail's check can be skipped."""
+    if page.alias_of_id:
+        return True
+    return is_denied(page.path, restriction_table().checked_paths)
+
+
 def denied_paths(user):
     """Tree paths under which this user may see nothing (the restricted pages' own paths).
 
@@ -66,8 +124,35 @@ def denied_paths(user):
     return denied
 
 
+class Viewer:
+    """A visitor as far as privacy goes, and nothing else: no name, no address, no id.
+
+    What shared fragments are built for (``home.fragments``): every privacy function here accepts
+    it in place of a user, and two visitors with the same ``audience`` get equal viewers.
+    """
+
+    pk = id = None
+
+    def __init__(self, is_authenticated=False, is_superuser=False, group_ids=()):
+        self.is_authenticated = is_authenticated
+        self.is_superuser = is_superuser
+        self.group_ids = tuple(sorted(group_ids))
+
+    @property
+    def is_anonymous(self):
+        return not self.is_authenticated
+
+    @classmethod
+    def of(cls, user):
+        if not (user and user.is_authenticated):
+            return cls()
+        return cls(True, user.is_superuser, () if user.is_superuser else group_ids(user))
+
+
 def group_ids(user):
     """The user's group ids, sorted; loaded once per user object (one per request)."""
+    if isinstance(user, Viewer):
+        return user.group_ids
     if not (user and user.is_authenticated):
         return ()
     memo = getattr(user, "_privacy_group_ids", None)
@@ -103,19 +188,16 @@ def _compute_denied(user):
     is_authenticated = bool(user and user.is_authenticated)
     if is_authenticated and user.is_superuser:
         return frozenset()
-    restrictions = list(
-        PageViewRestriction.objects.values_list("id", "restriction_type", "page__path")
-    )
+    table = restriction_table()
+    restrictions = table.rows
     if not restrictions:
         return frozenset()
     passed = set()
-    if is_authenticated and any(kind == PageViewRestriction.GROUPS for _, kind, _ in restrictions):
+    if is_authenticated and table.group_links:
         user_group_ids = set(group_ids(user))
         passed = {
             restriction_id
-            for restriction_id, group_id in PageViewRestriction.groups.through.objects.values_list(
-                "pageviewrestriction_id", "group_id"
-            )
+            for restriction_id, group_id in table.group_links
             if group_id in user_group_ids
         }
     denied = set()

@@ -35,21 +35,6 @@ def general_events(user, locale, limit=EVENTS_LIMIT):
     ][:limit]
 
 
-def member_of(user):
-    """The member profile with its binnenbuurt and both contact persons, in one query."""
-    if not (user and user.is_authenticated):
-        return None
-    return (
-        Member.objects.select_related(
-            "binnenbuurt__coordinator__member",
-            "binnenbuurt__stand_in__member",
-            "binnenbuurt__stadsdorp",
-        )
-        .filter(user=user)
-        .first()
-    )
-
-
 def news_items(user, parent, limit=NEWS_LIMIT):
     queryset = (
         BinnenbuurtNewsPage.objects.child_of(parent)
@@ -104,9 +89,24 @@ def dashboard_audience(user):
 
 
 def dashboard_context(page, request):
-    user = request.user
-    member = member_of(user)
-    binnenbuurt = member.binnenbuurt if member else None
+    """What "Mijn stadsdorp" needs per request: which binnenbuurt, and whether as a contact
+    person. Everything else is built in a shared fragment keyed by these (``shared_dashboard``)."""
+    binnenbuurt_id, is_contact = dashboard_audience(request.user)
+    return {"binnenbuurt_id": binnenbuurt_id, "is_contact_person": is_contact}
+
+
+def shared_dashboard(page, binnenbuurt_id, is_contact, viewer):
+    """The member home's lists, the same for every member with this binnenbuurt, contact-person
+    role and audience (``viewer``: home.privacy.Viewer, no personal data)."""
+    binnenbuurt = None
+    if binnenbuurt_id is not None:
+        binnenbuurt = (
+            Binnenbuurt.objects.select_related(
+                "coordinator__member", "stand_in__member", "stadsdorp"
+            )
+            .filter(pk=binnenbuurt_id)
+            .first()
+        )
     locale = page.locale
     section = section_of(binnenbuurt, locale)
     members_group = (
@@ -128,16 +128,16 @@ def dashboard_context(page, request):
                 phone = getattr(getattr(contact, "member", None), "phone", "")
                 contacts.append({"role": role, "user": contact, "phone": phone})
     return {
-        "member": member,
+        "page": page,
         "binnenbuurt": binnenbuurt,
         "section": section,
-        "own_news": news_items(user, section) if section else [],
-        "own_events": _upcoming(user, locale, members_group) if members_group else [],
-        "general_news": news_items(user, news_root),
-        "general_events": general_events(user, locale),
+        "own_news": news_items(viewer, section) if section else [],
+        "own_events": _upcoming(viewer, locale, members_group) if members_group else [],
+        "general_news": news_items(viewer, news_root),
+        "general_events": general_events(viewer, locale),
         "contacts": contacts,
         "documents": documents_of(binnenbuurt),
-        "is_contact_person": bool(binnenbuurt and binnenbuurt.is_contact_person(user)),
+        "is_contact_person": is_contact,
     }
 
 

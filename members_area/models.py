@@ -28,7 +28,6 @@ from wagtail.search import index
 
 from home.models import BasePage
 from home.privacy import group_ids
-from home.shared_render import SharedRenderMixin
 
 LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 
@@ -319,7 +318,7 @@ class LoginCode(models.Model):
 # --- Pages -------------------------------------------------------------------------------------
 
 
-class MembersAreaPage(SharedRenderMixin, BasePage):
+class MembersAreaPage(BasePage):
     """ "Mijn stadsdorp": the member home. Always behind a login restriction."""
 
     introduction = RichTextField(
@@ -346,12 +345,6 @@ class MembersAreaPage(SharedRenderMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(dashboard_context(self, request))
         return context
-
-    def shared_render_key(self, request):
-        # Members of one binnenbuurt with the same groups see the same member home.
-        from .dashboard import dashboard_audience
-
-        return dashboard_audience(request.user)
 
 
 class BinnenbuurtPage(RoutablePageMixin, BasePage):

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "cms.security.SecurityHeadersMiddleware",
     # Before sessions and CSRF: a hit for an anonymous visitor skips all of that work.
     "cms.page_cache.AnonymousPageCacheMiddleware",
+    # Wagtail's site and its root paths, from this process's memory (cms/sites.py).
+    "cms.sites.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,11 +7,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.search import index
 
 from home.caching import cached, is_anonymous
 from home.listings import home_page_listings
+from home.privacy import may_have_restrictions
 
 
 class SocialMetadataMixin(models.Model):
@@ -94,8 +95,13 @@ class BasePage(SocialMetadataMixin, ListingMixin, Page):
         """
         restrictions = self.__dict__.get("_view_restrictions")
         if restrictions is None:
-            restrictions = super().get_view_restrictions()
-            restrictions._fetch_all()
+            if may_have_restrictions(self):
+                restrictions = super().get_view_restrictions()
+                restrictions._fetch_all()
+            else:
+                # Most pages are public: the site's restriction table (read once per content
+                # generation) says so without the two queries of Wagtail's check.
+                restrictions = PageViewRestriction.objects.none()
             self.__dict__["_view_restrictions"] = restrictions
         return restrictions
 

@@ -12,7 +12,9 @@ Absolute numbers vary with the machine and with what else runs on it, so every f
 beside the static-file rate (WhiteNoise serving a CSS file, the limit of this stack) measured in the
 same run: each pass measures the static file, then every page, and the figure is the median of
 ``BENCH_PASSES`` (3) interleaved passes. ``wrk`` with 16 connections on loopback,
-``BENCH_HTTP_DURATION`` (10 s) per path and pass.
+``BENCH_HTTP_DURATION`` (10 s) per path and pass. Each run also reports the workers' CPU time per
+request (from /proc): on a machine shared with other work, that is what a request costs, where
+the rate only says how much CPU the server was given.
 
 Pages: home, content page, kennisbank index, article, stappenplan, agenda, event page (a public
 one without sign-up: pages with a sign-up form are never cached), each with the anonymous page
@@ -48,6 +50,7 @@ SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 # What the TLS-terminating proxy in front adds to every request (SECURE_PROXY_SSL_HEADER).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 STATIC_PATH = "css/print.css"
+WARM_REQUESTS = 50  # per path before measuring: about ten per worker
 
 
 def free_port():
@@ -196,6 +199,20 @@ def worker_boots(log_path):
     return Path(log_path).read_text().count("Booting worker")
 
 
+def workers_cpu_seconds(master_pid):
+    """CPU time (user + system) the gunicorn workers have used so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a worker that just exited
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wrk_script(paths, cookies=None, headers=None):
     """A wrk Lua script that cycles through ``paths`` (and ``cookies``, one per request, when
     given: each request as another visitor) and prints the JSON summary line."""
@@ -249,23 +266,37 @@ def load(wrk, url, connections):
         Path(script).unlink(missing_ok=True)
 
 
-def interleaved(wrk, base, scripts):
-    """``scripts`` (label -> script) measured ``PASSES`` times in turn; label -> median figures."""
+def interleaved(wrk, base, scripts, server):
+    """``scripts`` (label -> script) measured ``PASSES`` times in turn; label -> median figures.
+
+    Besides wrk's rate, each run's CPU time of the workers per request: on a machine that others
+    share, the rate says how much of the CPU this server got, the CPU time what a request costs.
+    """
     for script in scripts.values():
-        run_wrk(wrk, base, script, duration="2s")  # warm every worker's caches
+        # Warm every worker's caches (templates, translations, memos): on a busy machine a first
+        # request takes seconds, so keep warming until each worker has served a few.
+        served = 0
+        for _attempt in range(10):
+            served += run_wrk(wrk, base, script, duration="2s")["requests"]
+            if served >= WARM_REQUESTS:
+                break
     passes = {label: [] for label in scripts}
     for number in range(PASSES):
         for label, script in scripts.items():
+            cpu_before = workers_cpu_seconds(server.pid)
             summary = run_wrk(wrk, base, script)
+            cpu = workers_cpu_seconds(server.pid) - cpu_before
+            summary["cpu_ms"] = cpu * 1000 / max(summary["requests"], 1)
             passes[label].append(summary)
             print(
                 f"   pass {number + 1} {label}: {summary['rps']:.0f} req/s, "
                 f"p95 {summary['p95_us'] / 1000:.1f} ms, p99 {summary['p99_us'] / 1000:.1f} ms, "
-                f"{summary['errors']} errors",
+                f"{summary['errors']} errors, {summary['cpu_ms']:.2f} ms CPU per request",
                 flush=True,
             )
     return {
         label: {
+            "cpu_ms": statistics.median(s["cpu_ms"] for s in runs),
             "rps": statistics.median(s["rps"] for s in runs),
             "p95": statistics.median(s["p95_us"] for s in runs) / 1000,
             "p99": statistics.median(s["p99_us"] for s in runs) / 1000,
@@ -409,18 +440,29 @@ def run(report):
                     check_member_page(base, member_path, cookie)
                 scripts["member home"] = wrk_script([member_path], cookies=cookies)
             boots_before = worker_boots(log_path)
-            figures = interleaved(wrk, base, scripts)
+            figures = interleaved(wrk, base, scripts, server)
             boots = worker_boots(log_path) - boots_before
         finally:
             stop_gunicorn(server)
             for script in scripts.values():
                 Path(script).unlink(missing_ok=True)
         static_rps = figures["static"]["rps"]
+        static_cpu = figures["static"]["cpu_ms"]
         report(f"{mode} run: static file (WhiteNoise), 16 clients", static_rps, "req/s")
         report(f"{mode} run: static file p99", figures["static"]["p99"], "ms")
+        report(f"{mode} run: static file, worker CPU per request", static_cpu, "ms")
         for label, figure in figures.items():
             if label == "static":
                 continue
+            cpu_name = "member home" if label == "member home" else f"{label}, {mode}"
+            report(f"{cpu_name}: worker CPU per request", figure["cpu_ms"], "ms")
+            # What the figure would be if the workers had the machine's CPUs to themselves,
+            # against the static file's on the same terms.
+            report(
+                f"{cpu_name}: CPU share of static (static CPU / page CPU)",
+                static_cpu / figure["cpu_ms"] if figure["cpu_ms"] else 0.0,
+                "",
+            )
             if label == "member home":
                 name = f"member home, {len(cookies)} members rotating"
                 report(f"{name}: requests/s", figure["rps"], "req/s", ">= 300")
