@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.signals import page_published
+
+from home import listings
+
 
 class KennisbankConfig(AppConfig):
     name = "kennisbank"
@@ -8,10 +12,6 @@ class KennisbankConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the app registry is ready, hence here (Django's way).
-        from wagtail.signals import page_published
-
-        from home import listings
-
         from .models import latest_items
         from .tasks import on_published
 

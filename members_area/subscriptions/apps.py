@@ -9,3 +9,10 @@ class SubscriptionsConfig(AppConfig):
     label = "subscriptions"
     verbose_name = _("Nieuwsbrief en agenda-abonnementen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import composition
+        from .models import NewsletterPage
+
+        # The page shows its composed sections; the composition sits above the models.
+        NewsletterPage.composition = composition

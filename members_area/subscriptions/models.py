@@ -103,6 +103,9 @@ class NewsletterPage(BasePage):
     parent_page_types = ["subscriptions.NewsletterIndexPage"]
     subpage_types = []
     template = "subscriptions/newsletter_page.html"
+    # The composition (``composition.py``) reads this model's dispatch, so this module does not
+    # import it; ``SubscriptionsConfig.ready()`` hands it over.
+    composition = None
 
     class Meta:
         verbose_name = _("nieuwsbrief")
@@ -131,10 +134,8 @@ class NewsletterPage(BasePage):
         return super().get_sitemap_urls(request) if self.is_sent else []
 
     def get_context(self, request, *args, **kwargs):
-        from .composition import public_sections
-
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = public_sections(self)
+        context["sections"] = self.composition.public_sections(self)
         context["dispatch"] = self.dispatch_or_none
         return context
 

@@ -1,16 +1,15 @@
-"""The member area: binnenbuurten, member profiles and the pages only members may see.
+"""Binnenbuurten, member profiles and their settings: the member area's data, apart from its pages.
 
 Privacy is Wagtail's own: the member home carries a LOGIN view restriction and every binnenbuurt
 section a GROUPS restriction for its members and contact persons; documents sit in a collection with
-the same restriction. See https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
+the same restriction (set up by ``members_area.services``). See
+https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
 """
 
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-
-from modelcluster.fields import ParentalKey
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -19,14 +18,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
-from wagtail.images import get_image_model_string
-from wagtail.models import Collection, Orderable, Page
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Collection
 from wagtail.search import index
 
-from home.models import BasePage
 from home.privacy import group_ids
 
 LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
@@ -313,158 +308,3 @@ class LoginCode(models.Model):
             )
         cls.objects.filter(pk=login_code.pk).update(attempts=models.F("attempts") + 1)
         return False
-
-
-# --- Pages -------------------------------------------------------------------------------------
-
-
-class MembersAreaPage(BasePage):
-    """ "Mijn stadsdorp": the member home. Always behind a login restriction."""
-
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte welkomsttekst voor ingelogde leden."),
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
-    subpage_types = ["members_area.BinnenbuurtPage", "members_area.BinnenbuurtNewsPage"]
-    max_count_per_parent = 1
-    template = "members_area/members_area_page.html"
-
-    class Meta:
-        verbose_name = _("ledenpagina (Mijn stadsdorp)")
-
-    def get_context(self, request, *args, **kwargs):
-        from .dashboard import dashboard_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(dashboard_context(self, request))
-        return context
-
-
-class BinnenbuurtPage(RoutablePageMixin, BasePage):
-    """The section of one binnenbuurt; only its members and contact persons may view it."""
-
-    binnenbuurt = models.ForeignKey(
-        Binnenbuurt,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="pages",
-        verbose_name=_("binnenbuurt"),
-        help_text=_("Wordt automatisch ingevuld als u een binnenbuurt aanmaakt."),
-    )
-    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
-
-    parent_page_types = ["members_area.MembersAreaPage"]
-    subpage_types = ["members_area.BinnenbuurtNewsPage", "events.EventPage"]
-    template = "members_area/binnenbuurt_page.html"
-
-    class Meta:
-        verbose_name = _("binnenbuurtpagina")
-
-    def get_context(self, request, *args, **kwargs):
-        from .dashboard import binnenbuurt_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(binnenbuurt_context(self, request))
-        return context
-
-    # The contact persons' friendly forms live under the page itself, so Wagtail's view
-    # restriction guards them exactly like the page.
-    @path("nieuw/<str:kind>/", name="post_create")
-    def post_create(self, request, kind):
-        from .posting import create_post
-
-        return create_post(self, request, kind)
-
-    @path("bericht/<int:post_id>/bewerken/", name="post_edit")
-    def post_edit(self, request, post_id):
-        from .posting import edit_post
-
-        return edit_post(self, request, post_id)
-
-    @path("bericht/<int:post_id>/verwijderen/", name="post_delete")
-    def post_delete(self, request, post_id):
-        from .posting import delete_post
-
-        return delete_post(self, request, post_id)
-
-
-class BinnenbuurtNewsPage(BasePage):
-    """A news item: under a binnenbuurt page for that binnenbuurt, or under the member home for all
-    members (one page type for both, so contact persons and editors learn one form)."""
-
-    date = models.DateField(_("datum"), default=timezone.localdate)
-    body = RichTextField(
-        _("tekst"),
-        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
-        help_text=_("Schrijf kort en duidelijk; één onderwerp per bericht."),
-    )
-    image = models.ForeignKey(
-        get_image_model_string(),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("foto"),
-    )
-    image_description = models.CharField(
-        _("beschrijving van de foto"),
-        max_length=200,
-        blank=True,
-        help_text=_("Wat is er op de foto te zien? Voor mensen die de foto niet kunnen zien."),
-    )
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("date"),
-        FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_description")], heading=_("Foto")),
-        InlinePanel("attachments", heading=_("Bijlagen"), label=_("bijlage")),
-    ]
-    search_fields = [
-        *BasePage.search_fields,
-        index.SearchField("body"),
-        index.FilterField("date"),
-    ]
-
-    parent_page_types = ["members_area.BinnenbuurtPage", "members_area.MembersAreaPage"]
-    subpage_types = []
-    template = "members_area/binnenbuurt_news_page.html"
-
-    class Meta:
-        verbose_name = _("ledennieuws")
-        verbose_name_plural = _("ledennieuws")
-
-
-class NewsAttachment(Orderable):
-    page = ParentalKey(BinnenbuurtNewsPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-        help_text=_("Kies een document uit de map van de binnenbuurt."),
-    )
-
-    panels = [FieldPanel("document")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("bijlage")
-        verbose_name_plural = _("bijlagen")

@@ -1,19 +1,17 @@
-"""The agenda: events with recurrence, locations, categories and sign-ups.
+"""The agenda and its activities: page types with recurrence and privacy.
 
 Privacy of non-public events uses Wagtail's own view restrictions on the event page (synced from
 the ``audience`` field on save); see https://docs.wagtail.org/en/stable/advanced_topics/privacy.html
 """
 
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 from modelcluster.fields import ParentalKey
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -28,117 +26,21 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Orderable, Page, PageViewRestriction, TranslatableMixin
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from home.models import BasePage
 
-from . import recurrence
-
-# --------------------------------------------------------------------------------------------
-# Snippets
-
-
-class EventCategory(TranslatableMixin, models.Model):
-    """Kind of activity (koffieochtend, lezing, ...); editors may add their own."""
-
-    name = models.CharField(_("naam"), max_length=80)
-    slug = models.SlugField(
-        _("korte naam in de URL"),
-        max_length=80,
-        help_text=_("Wordt gebruikt in het filter en de agenda-feed, bijvoorbeeld 'lezing'."),
-    )
-
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("soort activiteit")
-        verbose_name_plural = _("soorten activiteiten")
-        ordering = ["name"]
-        unique_together = [("translation_key", "locale"), ("slug", "locale")]
-
-    def __str__(self):
-        return self.name
-
-
-class Location(index.Indexed, models.Model):
-    """A reusable venue with address, route and accessibility information."""
-
-    WHEELCHAIR_YES = "yes"
-    WHEELCHAIR_NO = "no"
-    WHEELCHAIR_UNKNOWN = "unknown"
-    WHEELCHAIR_CHOICES = [
-        (WHEELCHAIR_YES, _("Ja, rolstoeltoegankelijk")),
-        (WHEELCHAIR_NO, _("Nee, niet rolstoeltoegankelijk")),
-        (WHEELCHAIR_UNKNOWN, _("Onbekend")),
-    ]
-
-    name = models.CharField(_("naam"), max_length=120)
-    address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("plaats"), max_length=80, blank=True, default="Amsterdam")
-    route_description = models.TextField(
-        _("routebeschrijving"),
-        blank=True,
-        help_text=_("Bijvoorbeeld: welke tram of bus, waar de ingang is, waar u kunt parkeren."),
-    )
-    accessibility_notes = models.TextField(
-        _("toegankelijkheid"),
-        blank=True,
-        help_text=_("Bijvoorbeeld: drempels, trappen, lift, invalidentoilet, ringleiding."),
-    )
-    wheelchair_accessible = models.CharField(
-        _("rolstoeltoegankelijk"),
-        max_length=10,
-        choices=WHEELCHAIR_CHOICES,
-        default=WHEELCHAIR_UNKNOWN,
-    )
-    latitude = models.DecimalField(
-        _("breedtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("lengtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-
-    panels = [
-        FieldPanel("name"),
-        MultiFieldPanel(
-            [FieldPanel("address"), FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")])],
-            heading=_("Adres"),
-        ),
-        FieldPanel("route_description"),
-        MultiFieldPanel(
-            [FieldPanel("wheelchair_accessible"), FieldPanel("accessibility_notes")],
-            heading=_("Toegankelijkheid"),
-        ),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Kaart")),
-    ]
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.SearchField("address"),
-    ]
-
-    class Meta:
-        verbose_name = _("locatie")
-        verbose_name_plural = _("locaties")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def one_line_address(self):
-        parts = [self.address, " ".join(p for p in (self.postcode, self.city) if p)]
-        return ", ".join(p for p in parts if p)
-
-
-# --------------------------------------------------------------------------------------------
-# Pages
+from .. import recurrence
+from .snippets import EventCategory, Location
 
 
 class EventIndexPage(RoutablePageMixin, BasePage):
     """The agenda: list, month calendar, archive, print view and iCal feeds (see events.views)."""
+
+    # The routes' views (``events.views``) query these page types, so this module does not import
+    # them; ``EventsConfig.ready()`` hands them to both page types (docs/architecture.md).
+    views = None
 
     introduction = RichTextField(
         _("introductie"),
@@ -159,43 +61,33 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def list_view(self, request):
-        from .views import agenda_list
-
-        return agenda_list(request, self)
+        return self.views.agenda_list(request, self)
 
     @path("maand/")
     def month_view(self, request):
-        from .views import agenda_month
-
-        return agenda_month(request, self)
+        return self.views.agenda_month(request, self)
 
     @path("archief/")
     def archive_view(self, request):
-        from .views import agenda_archive
-
-        return agenda_archive(request, self)
+        return self.views.agenda_archive(request, self)
 
     @path("afdrukken/")
     def print_view(self, request):
-        from .views import agenda_print
-
-        return agenda_print(request, self)
+        return self.views.agenda_print(request, self)
 
     @path("ical/")
     def feed_view(self, request):
-        from .views import agenda_feed
-
-        return agenda_feed(request, self)
+        return self.views.agenda_feed(request, self)
 
     @path("ical/<slug:category>/")
     def category_feed_view(self, request, category):
-        from .views import agenda_feed
-
-        return agenda_feed(request, self, category_slug=category)
+        return self.views.agenda_feed(request, self, category_slug=category)
 
 
 class EventPage(RoutablePageMixin, BasePage):
     """One activity, possibly recurring, possibly with sign-up."""
+
+    views = None  # events.views, from EventsConfig.ready() (as EventIndexPage.views)
 
     AUDIENCE_PUBLIC = "public"
     AUDIENCE_MEMBERS = "members"
@@ -618,21 +510,15 @@ class EventPage(RoutablePageMixin, BasePage):
 
     @path("")
     def detail_view(self, request):
-        from .views import event_detail
-
-        return event_detail(request, self)
+        return self.views.event_detail(request, self)
 
     @path("ical/")
     def ical_view(self, request):
-        from .views import event_ical
-
-        return event_ical(request, self)
+        return self.views.event_ical(request, self)
 
     @path("aanmelden/")
     def signup_view(self, request):
-        from .views import event_signup
-
-        return event_signup(request, self)
+        return self.views.event_signup(request, self)
 
 
 class EventException(Orderable):
@@ -674,84 +560,3 @@ class EventException(Orderable):
             raise ValidationError({"new_start": _("Vul in naar wanneer het is verplaatst.")})
         if self.new_start and self.new_end and self.new_end < self.new_start:
             raise ValidationError({"new_end": _("Het nieuwe einde ligt vóór het nieuwe begin.")})
-
-
-# --------------------------------------------------------------------------------------------
-# Sign-ups
-
-
-class SignupSlot(models.Model):
-    """One row per event occurrence that takes sign-ups: the row that is locked.
-
-    On PostgreSQL, ``select_for_update()`` on this row serialises concurrent sign-ups for the
-    same occurrence; on SQLite every transaction is IMMEDIATE (see settings) and so serialised.
-    """
-
-    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="signup_slots")
-    occurrence_date = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event", "occurrence_date"], name="unique_signup_slot")
-        ]
-
-
-def new_cancel_secret():
-    return secrets.token_urlsafe(16)
-
-
-class Registration(models.Model):
-    STATUS_CONFIRMED = "confirmed"
-    STATUS_WAITLISTED = "waitlisted"
-    STATUS_CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (STATUS_CONFIRMED, _("Aangemeld")),
-        (STATUS_WAITLISTED, _("Op de wachtlijst")),
-        (STATUS_CANCELLED, _("Afgemeld")),
-    ]
-    SOURCE_WEBSITE = "website"
-    SOURCE_PHONE = "phone"
-    SOURCE_PAPER = "paper"
-    SOURCE_CHOICES = [
-        (SOURCE_WEBSITE, _("Website")),
-        (SOURCE_PHONE, _("Telefoon")),
-        (SOURCE_PAPER, _("Papieren lijst")),
-    ]
-
-    event = models.ForeignKey(
-        EventPage,
-        on_delete=models.CASCADE,
-        related_name="registrations",
-        verbose_name=_("activiteit"),
-    )
-    occurrence_date = models.DateField(_("datum"))
-    name = models.CharField(_("naam"), max_length=120)
-    email = models.EmailField(_("e-mailadres"), blank=True)
-    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
-    number_of_people = models.PositiveSmallIntegerField(_("aantal personen"), default=1)
-    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
-    source = models.CharField(
-        _("aangemeld via"), max_length=20, choices=SOURCE_CHOICES, default=SOURCE_WEBSITE
-    )
-    language = models.CharField(max_length=8, default="nl")
-    created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
-    cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # A one-time token from the form: a double submit finds the first registration.
-    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    cancel_secret = models.CharField(max_length=32, default=new_cancel_secret)
-
-    class Meta:
-        verbose_name = _("aanmelding")
-        verbose_name_plural = _("aanmeldingen")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["event", "occurrence_date", "status"])]
-
-    def __str__(self):
-        return f"{self.name} ({self.number_of_people})"
-
-    @property
-    def is_active(self):
-        return self.status in (self.STATUS_CONFIRMED, self.STATUS_WAITLISTED)
