@@ -29,25 +29,18 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import BasePage, IntroductionMixin
 
 from .. import recurrence
 from .snippets import EventCategory, Location
 
 
-class EventIndexPage(RoutablePageMixin, BasePage):
+class EventIndexPage(RoutablePageMixin, IntroductionMixin, BasePage):
     """The agenda: list, month calendar, archive, print view and iCal feeds (see events.views)."""
 
     # The routes' views (``events.views``) query these page types, so this module does not import
     # them; ``EventsConfig.ready()`` hands them to both page types (docs/architecture.md).
     views = None
-
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte tekst boven de agenda."),
-    )
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]

@@ -4,7 +4,15 @@ Split into modules by concern; everything is re-exported here so ``from home.mod
 keeps working for every app.
 """
 
-from .base import BasePage, HomePage, ListingMixin, SiteSettings, SocialMetadataMixin, Theme
+from .base import (
+    BasePage,
+    HomePage,
+    IntroductionMixin,
+    ListingMixin,
+    SiteSettings,
+    SocialMetadataMixin,
+    Theme,
+)
 from .content import ContentPage
 from .directory import StadsdorpIndexPage, StadsdorpPage
 from .forms import FormField, FormPage, FormSubmissionToken
@@ -19,6 +27,7 @@ __all__ = [
     "FooterLink",
     "FormSubmissionToken",
     "HomePage",
+    "IntroductionMixin",
     "ListingMixin",
     "MenuItem",
     "NavigationSettings",

@@ -63,6 +63,26 @@ class ListingMixin(models.Model):
         return self.listing_summary or self.search_description
 
 
+class IntroductionMixin(models.Model):
+    """A short introduction above a page's content: bold, italic and links, nothing more.
+
+    One field for the page types that open with a few words; each names it in its own panels,
+    with its own help text where the page asks something particular of the editor
+    (``FieldPanel("introduction", help_text=...)``, which takes precedence over the model's):
+    https://docs.wagtail.org/en/stable/reference/panels.html#fieldpanel
+    """
+
+    introduction = RichTextField(
+        _("introductie"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Een of twee zinnen bovenaan de pagina: wat vindt de bezoeker hier?"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class BasePage(SocialMetadataMixin, ListingMixin, Page):
     """Every page type of the site inherits from this."""
 
@@ -125,15 +145,9 @@ class Theme(TranslatableMixin, models.Model):
         return self.name
 
 
-class HomePage(BasePage):
+class HomePage(IntroductionMixin, BasePage):
     """The root of each language tree: introduction, a call to action and the latest news."""
 
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte welkomsttekst bovenaan de homepage."),
-    )
     cta_title = models.CharField(
         _("titel van de oproep"),
         max_length=120,

@@ -22,20 +22,13 @@ from wagtail.search import index
 
 from home.privacy import visible_pages
 
-from .base import BasePage, Theme
+from .base import BasePage, IntroductionMixin, Theme
 
 THEME_PARAMETER = "thema"
 
 
-class StadsdorpIndexPage(BasePage):
+class StadsdorpIndexPage(IntroductionMixin, BasePage):
     """Lists the stadsdorpen below it; visitors can filter them by theme (``?thema=<slug>``)."""
-
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Korte uitleg boven de lijst met stadsdorpen."),
-    )
 
     content_panels = [*BasePage.content_panels, FieldPanel("introduction")]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]

@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import BasePage, IntroductionMixin
 
 
 class GlossaryTerm(TranslatableMixin, index.Indexed, ClusterableModel):
@@ -60,10 +60,8 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, ClusterableModel):
         return first if first.isalpha() else "#"
 
 
-class GlossaryPage(BasePage):
+class GlossaryPage(IntroductionMixin, BasePage):
     """The A-Z list of glossary terms of this page's language."""
-
-    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 

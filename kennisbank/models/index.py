@@ -11,11 +11,10 @@ from wagtail.admin.panels import (
     InlinePanel,
     PageChooserPanel,
 )
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.models import BasePage, Theme
+from home.models import BasePage, IntroductionMixin, Theme
 from home.privacy import visible_pages
 
 from .glossary import GlossaryPage
@@ -25,15 +24,8 @@ from .items import ITEM_TYPES, Audience, KennisbankItemPage, Kind
 SEARCH_PARAMETERS = ("q", "type", "theme", "tag", "year", "audience", "sort", "page")
 
 
-class KennisbankIndexPage(BasePage):
+class KennisbankIndexPage(IntroductionMixin, BasePage):
     """The front door of the kennisbank: search box, featured guides, newest items, themes."""
-
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte uitleg wat bezoekers in de kennisbank vinden."),
-    )
 
     content_panels = [
         *Page.content_panels,

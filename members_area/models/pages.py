@@ -14,26 +14,22 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import BasePage, IntroductionMixin
 
 from .members import Binnenbuurt
 
 
-class MembersAreaPage(BasePage):
+class MembersAreaPage(IntroductionMixin, BasePage):
     """ "Mijn stadsdorp": the member home. Always behind a login restriction."""
 
     # The dashboard (``members_area.dashboard``) queries these page types, so this module does not
     # import it; ``MembersAreaConfig.ready()`` hands it (and the posting forms) to the page types.
     dashboard = None
 
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een korte welkomsttekst voor ingelogde leden."),
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction", help_text=_("Een korte welkomsttekst voor ingelogde leden.")),
+    ]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
 
     parent_page_types = ["home.HomePage"]
@@ -50,7 +46,7 @@ class MembersAreaPage(BasePage):
         return context
 
 
-class BinnenbuurtPage(RoutablePageMixin, BasePage):
+class BinnenbuurtPage(RoutablePageMixin, IntroductionMixin, BasePage):
     """The section of one binnenbuurt; only its members and contact persons may view it."""
 
     dashboard = posting = None  # from MembersAreaConfig.ready(), as for MembersAreaPage
@@ -63,7 +59,6 @@ class BinnenbuurtPage(RoutablePageMixin, BasePage):
         verbose_name=_("binnenbuurt"),
         help_text=_("Wordt automatisch ingevuld als u een binnenbuurt aanmaakt."),
     )
-    introduction = RichTextField(_("introductie"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.models import BasePage
+from home.models import BasePage, IntroductionMixin
 from home.privacy import visible_pages
 
 from .blocks import NewsletterStreamBlock, default_body
@@ -39,19 +39,18 @@ def normalise_email(value):
 # --- Pages ---------------------------------------------------------------------------------------
 
 
-class NewsletterIndexPage(BasePage):
+class NewsletterIndexPage(IntroductionMixin, BasePage):
     """The public web archive of sent issues (public sections only)."""
 
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_(
-            "Een korte tekst boven het archief, bijvoorbeeld hoe vaak de nieuwsbrief komt."
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel(
+            "introduction",
+            help_text=_(
+                "Een korte tekst boven het archief, bijvoorbeeld hoe vaak de nieuwsbrief komt."
+            ),
         ),
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    ]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["subscriptions.NewsletterPage"]
     max_count_per_parent = 1
@@ -76,15 +75,9 @@ class NewsletterIndexPage(BasePage):
         return context
 
 
-class NewsletterPage(BasePage):
+class NewsletterPage(IntroductionMixin, BasePage):
     """One issue: an introduction, then sections (automatic ones are resolved per subscriber)."""
 
-    introduction = RichTextField(
-        _("introductie"),
-        blank=True,
-        features=["bold", "italic", "link"],
-        help_text=_("Een persoonlijk woord vooraf; staat bovenaan in de e-mail."),
-    )
     body = StreamField(
         NewsletterStreamBlock(),
         blank=True,
@@ -98,7 +91,14 @@ class NewsletterPage(BasePage):
         ),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel(
+            "introduction",
+            help_text=_("Een persoonlijk woord vooraf; staat bovenaan in de e-mail."),
+        ),
+        FieldPanel("body"),
+    ]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
     parent_page_types = ["subscriptions.NewsletterIndexPage"]
     subpage_types = []
