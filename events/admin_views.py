@@ -71,9 +71,9 @@ def registration_list(request, page_id):
             {"date": registration.occurrence_date, "rows": [], "confirmed": 0, "waiting": 0},
         )
         group["rows"].append(registration)
-        if registration.status == Registration.STATUS_CONFIRMED:
+        if registration.status == Registration.Status.CONFIRMED:
             group["confirmed"] += registration.number_of_people
-        elif registration.status == Registration.STATUS_WAITLISTED:
+        elif registration.status == Registration.Status.WAITLISTED:
             group["waiting"] += registration.number_of_people
     return TemplateResponse(
         request,
@@ -152,7 +152,7 @@ def registration_add(request, page_id):
             form.add_error(None, refusal.message)
         else:
             signup.send_confirmation(registration)
-            if registration.status == Registration.STATUS_WAITLISTED:
+            if registration.status == Registration.Status.WAITLISTED:
                 messages.warning(
                     request, _("%(name)s staat op de wachtlijst.") % {"name": registration.name}
                 )

@@ -37,7 +37,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     postcode = factory.Faker("postcode", locale="nl_NL")
     city = "Amsterdam"
     accessibility_notes = "Gelijkvloers, invalidentoilet aanwezig."
-    wheelchair_accessible = Location.WHEELCHAIR_YES
+    wheelchair_accessible = Location.Wheelchair.YES
 
     class Meta:
         model = Location
@@ -68,7 +68,7 @@ class EventPageFactory(wagtail_factories.PageFactory):
 class EventExceptionFactory(factory.django.DjangoModelFactory):
     page = factory.SubFactory(EventPageFactory, frequency="weekly", repeat_count=4)
     date = factory.LazyAttribute(lambda o: timezone.localtime(o.page.start).date())
-    kind = EventException.KIND_CANCELLED
+    kind = EventException.Kind.CANCELLED
 
     class Meta:
         model = EventException
@@ -87,7 +87,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     occurrence_date = factory.LazyAttribute(lambda o: timezone.localtime(o.event.start).date())
     name = factory.Faker("name", locale="nl_NL")
     email = factory.Sequence(lambda n: f"deelnemer{n}@example.org")
-    status = Registration.STATUS_CONFIRMED
+    status = Registration.Status.CONFIRMED
 
     class Meta:
         model = Registration

@@ -83,8 +83,8 @@ class OnBehalfForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Aangemeld via"),
         choices=[
-            (Registration.SOURCE_PHONE, _("Telefoon")),
-            (Registration.SOURCE_PAPER, _("Papieren lijst")),
+            (Registration.Source.PHONE, _("Telefoon")),
+            (Registration.Source.PAPER, _("Papieren lijst")),
         ],
     )
 

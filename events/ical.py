@@ -112,11 +112,11 @@ def rrule_value(event):
     if not rule.is_recurring:
         return None
     start = local(event.start)
-    if rule.frequency == recurrence.WEEKLY:
+    if rule.frequency == recurrence.Frequency.WEEKLY:
         parts = ["FREQ=WEEKLY", "INTERVAL=1"]
-    elif rule.frequency == recurrence.BIWEEKLY:
+    elif rule.frequency == recurrence.Frequency.BIWEEKLY:
         parts = ["FREQ=WEEKLY", "INTERVAL=2"]
-    elif rule.frequency == recurrence.MONTHLY_NTH:
+    elif rule.frequency == recurrence.Frequency.MONTHLY_NTH:
         nth = rule.week_of_month or recurrence.default_week_of_month(start)
         parts = ["FREQ=MONTHLY", f"BYDAY={nth}{WEEKDAY_CODES[start.weekday()]}"]
     else:

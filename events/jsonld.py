@@ -13,7 +13,7 @@ from home.text import html_to_line
 
 
 def for_event(event, occurrence, request):
-    if event.audience != event.AUDIENCE_PUBLIC:
+    if event.audience != event.Audience.PUBLIC:
         return ""
     data = {
         "@context": "https://schema.org",

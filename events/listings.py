@@ -99,7 +99,7 @@ def events_queryset(user, locale=None, only_group=None):
             )
     if only_group is not None:
         queryset = queryset.filter(
-            audience=EventPage.AUDIENCE_BINNENBUURT, audience_group=only_group
+            audience=EventPage.Audience.BINNENBUURT, audience_group=only_group
         )
     return queryset.select_related("location", "category")
 
@@ -182,7 +182,7 @@ def decorate(events, window_start, window_end, request=None, limit=None):
         depends_on(*(f"event:{pk}" for pk in sorted(capacity_events)))
         rows = (
             Registration.objects.filter(
-                event_id__in=capacity_events, status=Registration.STATUS_CONFIRMED
+                event_id__in=capacity_events, status=Registration.Status.CONFIRMED
             )
             .values("event_id", "occurrence_date")
             .annotate(total=Sum("number_of_people"))

@@ -14,14 +14,20 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 MAX_OCCURRENCES = 500
 MAX_SERIES_DAYS = 2 * 366
 
-NONE = ""
-WEEKLY = "weekly"
-BIWEEKLY = "biweekly"
-MONTHLY_NTH = "monthly_nth"
+
+class Frequency(models.TextChoices):
+    NONE = "", _("Eenmalig")
+    WEEKLY = "weekly", _("Elke week")
+    BIWEEKLY = "biweekly", _("Elke twee weken")
+    MONTHLY_NTH = "monthly_nth", _("Elke maand op de zoveelste weekdag")
+
 
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 
@@ -30,7 +36,7 @@ WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU
 class Rule:
     """A recurrence rule independent of the database (easy to test)."""
 
-    frequency: str = NONE
+    frequency: str = Frequency.NONE
     week_of_month: int | None = None  # 1..4, or -1 for the last one
     until: date | None = None
     count: int | None = None
@@ -83,11 +89,11 @@ def build_rrule(rule, local_start):
         return None
     weekday = WEEKDAYS[local_start.weekday()]
     kwargs = {"dtstart": local_start}
-    if rule.frequency == WEEKLY:
+    if rule.frequency == Frequency.WEEKLY:
         kwargs.update(freq=rrule.WEEKLY, interval=1)
-    elif rule.frequency == BIWEEKLY:
+    elif rule.frequency == Frequency.BIWEEKLY:
         kwargs.update(freq=rrule.WEEKLY, interval=2)
-    elif rule.frequency == MONTHLY_NTH:
+    elif rule.frequency == Frequency.MONTHLY_NTH:
         nth = rule.week_of_month or default_week_of_month(local_start)
         kwargs.update(freq=rrule.MONTHLY, interval=1, byweekday=weekday(nth))
     else:

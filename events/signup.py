@@ -58,7 +58,7 @@ def find_occurrence(event, day):
 
 def places_taken(event, day):
     total = Registration.objects.filter(
-        event=event, occurrence_date=day, status=Registration.STATUS_CONFIRMED
+        event=event, occurrence_date=day, status=Registration.Status.CONFIRMED
     ).aggregate(total=Sum("number_of_people"))["total"]
     return total or 0
 
@@ -87,7 +87,7 @@ def register(
     email="",
     phone="",
     number_of_people=1,
-    source=Registration.SOURCE_WEBSITE,
+    source=Registration.Source.WEBSITE,
     form_token=None,
     language="nl",
     created_by=None,
@@ -131,21 +131,21 @@ def register(
                 event=event,
                 occurrence_date=day,
                 email__iexact=email,
-                status__in=[Registration.STATUS_CONFIRMED, Registration.STATUS_WAITLISTED],
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
             ).first()
             if existing is not None:
                 raise SignupRefused(_("U bent al aangemeld met dit e-mailadres."), "email")
         if event.capacity is None:
-            status = Registration.STATUS_CONFIRMED
+            status = Registration.Status.CONFIRMED
         else:
             free = event.capacity - places_taken(event, day)
             waiting = Registration.objects.filter(
-                event=event, occurrence_date=day, status=Registration.STATUS_WAITLISTED
+                event=event, occurrence_date=day, status=Registration.Status.WAITLISTED
             ).exists()
             if number_of_people <= free and not waiting:
-                status = Registration.STATUS_CONFIRMED
+                status = Registration.Status.CONFIRMED
             elif event.waitlist_enabled:
-                status = Registration.STATUS_WAITLISTED
+                status = Registration.Status.WAITLISTED
             else:
                 raise SignupRefused(
                     _("Deze activiteit is vol. Er is geen wachtlijst.")
@@ -179,7 +179,7 @@ def cancel(registration):
         current = Registration.objects.get(pk=registration.pk)
         if not current.is_active:
             return []
-        current.status = Registration.STATUS_CANCELLED
+        current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
         registration.status = current.status
@@ -193,19 +193,19 @@ def promote_waitlist(event, day):
     """Promote waiting people in sign-up order while the first in line fits (caller locks)."""
     if event.capacity is None:
         waiting = Registration.objects.filter(
-            event=event, occurrence_date=day, status=Registration.STATUS_WAITLISTED
+            event=event, occurrence_date=day, status=Registration.Status.WAITLISTED
         )
         promoted = list(waiting)
-        waiting.update(status=Registration.STATUS_CONFIRMED)
+        waiting.update(status=Registration.Status.CONFIRMED)
         return promoted
     free = event.capacity - places_taken(event, day)
     promoted = []
     for waiting in Registration.objects.filter(
-        event=event, occurrence_date=day, status=Registration.STATUS_WAITLISTED
+        event=event, occurrence_date=day, status=Registration.Status.WAITLISTED
     ).order_by("created_at", "id"):
         if waiting.number_of_people > free:
             break
-        waiting.status = Registration.STATUS_CONFIRMED
+        waiting.status = Registration.Status.CONFIRMED
         waiting.save(update_fields=["status"])
         free -= waiting.number_of_people
         promoted.append(waiting)
@@ -277,7 +277,7 @@ def _send(registration, template, subject):
             to=[registration.email],
         )
         message.attach_alternative(html, "text/html")
-        if occurrence is not None and registration.status == Registration.STATUS_CONFIRMED:
+        if occurrence is not None and registration.status == Registration.Status.CONFIRMED:
             event = context["event"]
             content = ical.calendar_for_occurrence(
                 event, occurrence.start, occurrence.end, context["event_url"]
@@ -291,7 +291,7 @@ def _send(registration, template, subject):
 
 def send_confirmation(registration):
     with translation.override(registration.language):
-        if registration.status == Registration.STATUS_WAITLISTED:
+        if registration.status == Registration.Status.WAITLISTED:
             subject = _("U staat op de wachtlijst: %(title)s")
         else:
             subject = _("Aanmelding bevestigd: %(title)s")

@@ -133,7 +133,7 @@ def _build(kind, section, binnenbuurt, data, user, image, document, post=None):
             post.attachments.add(NewsAttachment(document=document))
     else:
         post = post or EventPage(
-            audience=EventPage.AUDIENCE_BINNENBUURT,
+            audience=EventPage.Audience.BINNENBUURT,
             audience_group_id=binnenbuurt.members_group_id,
             owner=user,
         )

@@ -254,7 +254,7 @@ def my_signups(request):
     registrations = (
         _registrations_of(request.user)
         .filter(
-            status__in=[Registration.STATUS_CONFIRMED, Registration.STATUS_WAITLISTED],
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
             occurrence_date__gte=timezone.localdate(),
         )
         .prefetch_related("event__exceptions")

@@ -82,33 +82,21 @@ class EventPage(RoutablePageMixin, BasePage):
 
     views = None  # events.views, from EventsConfig.ready() (as EventIndexPage.views)
 
-    AUDIENCE_PUBLIC = "public"
-    AUDIENCE_MEMBERS = "members"
-    AUDIENCE_BINNENBUURT = "binnenbuurt"
-    AUDIENCE_CHOICES = [
-        (AUDIENCE_PUBLIC, _("Iedereen")),
-        (AUDIENCE_MEMBERS, _("Alleen leden")),
-        (AUDIENCE_BINNENBUURT, _("Eén binnenbuurt")),
-    ]
-    STATUS_SCHEDULED = "scheduled"
-    STATUS_CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (STATUS_SCHEDULED, _("Gaat door")),
-        (STATUS_CANCELLED, _("Geannuleerd")),
-    ]
-    FREQUENCY_CHOICES = [
-        (recurrence.NONE, _("Eenmalig")),
-        (recurrence.WEEKLY, _("Elke week")),
-        (recurrence.BIWEEKLY, _("Elke twee weken")),
-        (recurrence.MONTHLY_NTH, _("Elke maand op de zoveelste weekdag")),
-    ]
-    WEEK_OF_MONTH_CHOICES = [
-        (1, _("eerste")),
-        (2, _("tweede")),
-        (3, _("derde")),
-        (4, _("vierde")),
-        (-1, _("laatste")),
-    ]
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Iedereen")
+        MEMBERS = "members", _("Alleen leden")
+        BINNENBUURT = "binnenbuurt", _("Eén binnenbuurt")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Gaat door")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    class WeekOfMonth(models.IntegerChoices):
+        FIRST = 1, _("eerste")
+        SECOND = 2, _("tweede")
+        THIRD = 3, _("derde")
+        FOURTH = 4, _("vierde")
+        LAST = -1, _("laatste")
 
     start = models.DateTimeField(
         _("begin"), help_text=_("Datum en tijd in Nederlandse tijd. Bij een reeks: de eerste keer.")
@@ -172,8 +160,8 @@ class EventPage(RoutablePageMixin, BasePage):
     audience = models.CharField(
         _("voor wie"),
         max_length=20,
-        choices=AUDIENCE_CHOICES,
-        default=AUDIENCE_PUBLIC,
+        choices=Audience,
+        default=Audience.PUBLIC,
         help_text=_(
             "'Alleen leden' en 'Eén binnenbuurt' verbergen de activiteit voor bezoekers die "
             "niet zijn ingelogd (of niet in die binnenbuurt zitten), ook in de agenda en feeds."
@@ -188,9 +176,7 @@ class EventPage(RoutablePageMixin, BasePage):
         verbose_name=_("binnenbuurt"),
         help_text=_("Alleen nodig bij 'Eén binnenbuurt': de groep van die binnenbuurt."),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=STATUS_CHOICES, default=STATUS_SCHEDULED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SCHEDULED)
     cancellation_reason = models.CharField(
         _("reden van annulering"),
         max_length=200,
@@ -199,11 +185,15 @@ class EventPage(RoutablePageMixin, BasePage):
     )
 
     frequency = models.CharField(
-        _("herhaling"), max_length=20, choices=FREQUENCY_CHOICES, default="", blank=True
+        _("herhaling"),
+        max_length=20,
+        choices=recurrence.Frequency,
+        default=recurrence.Frequency.NONE,
+        blank=True,
     )
     week_of_month = models.SmallIntegerField(
         _("welke week van de maand"),
-        choices=WEEK_OF_MONTH_CHOICES,
+        choices=WeekOfMonth,
         null=True,
         blank=True,
         help_text=_(
@@ -333,7 +323,7 @@ class EventPage(RoutablePageMixin, BasePage):
 
     @property
     def is_cancelled(self):
-        return self.status == self.STATUS_CANCELLED
+        return self.status == self.Status.CANCELLED
 
     @property
     def is_recurring(self):
@@ -387,14 +377,14 @@ class EventPage(RoutablePageMixin, BasePage):
         if not self.is_recurring:
             return ""
         day = formats.date_format(self.local_start, "l")
-        if self.frequency == recurrence.WEEKLY:
+        if self.frequency == recurrence.Frequency.WEEKLY:
             text = _("Elke week op %(day)s") % {"day": day}
-        elif self.frequency == recurrence.BIWEEKLY:
+        elif self.frequency == recurrence.Frequency.BIWEEKLY:
             text = _("Eens in de twee weken op %(day)s") % {"day": day}
         else:
             nth = self.week_of_month or recurrence.default_week_of_month(self.local_start)
             text = _("Elke %(nth)s %(day)s van de maand") % {
-                "nth": dict(self.WEEK_OF_MONTH_CHOICES)[nth],
+                "nth": self.WeekOfMonth(nth).label,
                 "day": day,
             }
         if self.repeat_until:
@@ -447,7 +437,7 @@ class EventPage(RoutablePageMixin, BasePage):
                     )
             if self.repeat_count is not None and not 1 <= self.repeat_count <= 500:
                 errors["repeat_count"] = _("Het aantal keer moet tussen 1 en 500 liggen.")
-        if self.audience == self.AUDIENCE_BINNENBUURT and not self.audience_group_id:
+        if self.audience == self.Audience.BINNENBUURT and not self.audience_group_id:
             errors["audience_group"] = _("Kies voor welke binnenbuurt deze activiteit is.")
         if errors:
             raise ValidationError(errors)
@@ -479,7 +469,7 @@ class EventPage(RoutablePageMixin, BasePage):
             page=self,
             restriction_type__in=[PageViewRestriction.LOGIN, PageViewRestriction.GROUPS],
         )
-        if self.audience == self.AUDIENCE_MEMBERS:
+        if self.audience == self.Audience.MEMBERS:
             restriction = own.first()
             if restriction is None or restriction.restriction_type != PageViewRestriction.LOGIN:
                 own.delete()
@@ -488,7 +478,7 @@ class EventPage(RoutablePageMixin, BasePage):
                 )
             else:
                 restriction.groups.clear()
-        elif self.audience == self.AUDIENCE_BINNENBUURT and self.audience_group_id:
+        elif self.audience == self.Audience.BINNENBUURT and self.audience_group_id:
             restriction = own.first()
             if restriction is None or restriction.restriction_type != PageViewRestriction.GROUPS:
                 own.delete()
@@ -496,7 +486,7 @@ class EventPage(RoutablePageMixin, BasePage):
                     page=self, restriction_type=PageViewRestriction.GROUPS
                 )
             restriction.groups.set([self.audience_group_id])
-        elif self.audience == self.AUDIENCE_PUBLIC:
+        elif self.audience == self.Audience.PUBLIC:
             own.delete()
 
     # ---- routes
@@ -517,15 +507,15 @@ class EventPage(RoutablePageMixin, BasePage):
 class EventException(Orderable):
     """One date of a series that is cancelled or moved."""
 
-    KIND_CANCELLED = "cancelled"
-    KIND_MOVED = "moved"
-    KIND_CHOICES = [(KIND_CANCELLED, _("Gaat niet door")), (KIND_MOVED, _("Verplaatst"))]
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("Gaat niet door")
+        MOVED = "moved", _("Verplaatst")
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="exceptions")
     date = models.DateField(
         _("datum in de reeks"), help_text=_("De datum waarop het normaal zou plaatsvinden.")
     )
-    kind = models.CharField(_("wat"), max_length=20, choices=KIND_CHOICES, default=KIND_CANCELLED)
+    kind = models.CharField(_("wat"), max_length=20, choices=Kind, default=Kind.CANCELLED)
     new_start = models.DateTimeField(
         _("nieuw begin"), null=True, blank=True, help_text=_("Alleen bij verplaatsen.")
     )
@@ -549,7 +539,7 @@ class EventException(Orderable):
 
     def clean(self):
         super().clean()
-        if self.kind == self.KIND_MOVED and not self.new_start:
+        if self.kind == self.Kind.MOVED and not self.new_start:
             raise ValidationError({"new_start": _("Vul in naar wanneer het is verplaatst.")})
         if self.new_start and self.new_end and self.new_end < self.new_start:
             raise ValidationError({"new_end": _("Het nieuwe einde ligt vóór het nieuwe begin.")})

@@ -31,22 +31,15 @@ def new_cancel_secret():
 
 
 class Registration(models.Model):
-    STATUS_CONFIRMED = "confirmed"
-    STATUS_WAITLISTED = "waitlisted"
-    STATUS_CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (STATUS_CONFIRMED, _("Aangemeld")),
-        (STATUS_WAITLISTED, _("Op de wachtlijst")),
-        (STATUS_CANCELLED, _("Afgemeld")),
-    ]
-    SOURCE_WEBSITE = "website"
-    SOURCE_PHONE = "phone"
-    SOURCE_PAPER = "paper"
-    SOURCE_CHOICES = [
-        (SOURCE_WEBSITE, _("Website")),
-        (SOURCE_PHONE, _("Telefoon")),
-        (SOURCE_PAPER, _("Papieren lijst")),
-    ]
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Aangemeld")
+        WAITLISTED = "waitlisted", _("Op de wachtlijst")
+        CANCELLED = "cancelled", _("Afgemeld")
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        PHONE = "phone", _("Telefoon")
+        PAPER = "paper", _("Papieren lijst")
 
     event = models.ForeignKey(
         EventPage,
@@ -59,9 +52,9 @@ class Registration(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=40, blank=True)
     number_of_people = models.PositiveSmallIntegerField(_("aantal personen"), default=1)
-    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
+    status = models.CharField(_("status"), max_length=20, choices=Status)
     source = models.CharField(
-        _("aangemeld via"), max_length=20, choices=SOURCE_CHOICES, default=SOURCE_WEBSITE
+        _("aangemeld via"), max_length=20, choices=Source, default=Source.WEBSITE
     )
     language = models.CharField(max_length=8, default="nl")
     created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
@@ -84,4 +77,4 @@ class Registration(models.Model):
 
     @property
     def is_active(self):
-        return self.status in (self.STATUS_CONFIRMED, self.STATUS_WAITLISTED)
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)

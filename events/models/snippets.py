@@ -37,14 +37,10 @@ class EventCategory(TranslatableMixin, models.Model):
 class Location(index.Indexed, models.Model):
     """A reusable venue with address, route and accessibility information."""
 
-    WHEELCHAIR_YES = "yes"
-    WHEELCHAIR_NO = "no"
-    WHEELCHAIR_UNKNOWN = "unknown"
-    WHEELCHAIR_CHOICES = [
-        (WHEELCHAIR_YES, _("Ja, rolstoeltoegankelijk")),
-        (WHEELCHAIR_NO, _("Nee, niet rolstoeltoegankelijk")),
-        (WHEELCHAIR_UNKNOWN, _("Onbekend")),
-    ]
+    class Wheelchair(models.TextChoices):
+        YES = "yes", _("Ja, rolstoeltoegankelijk")
+        NO = "no", _("Nee, niet rolstoeltoegankelijk")
+        UNKNOWN = "unknown", _("Onbekend")
 
     name = models.CharField(_("naam"), max_length=120)
     address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
@@ -63,8 +59,8 @@ class Location(index.Indexed, models.Model):
     wheelchair_accessible = models.CharField(
         _("rolstoeltoegankelijk"),
         max_length=10,
-        choices=WHEELCHAIR_CHOICES,
-        default=WHEELCHAIR_UNKNOWN,
+        choices=Wheelchair,
+        default=Wheelchair.UNKNOWN,
     )
     latitude = models.DecimalField(
         _("breedtegraad"), max_digits=9, decimal_places=6, null=True, blank=True

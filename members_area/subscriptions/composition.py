@@ -380,11 +380,11 @@ class Composer:
         own = context["audience"].binnenbuurt
         own_group = own.members_group_id if own else None
         return queryset.exclude(
-            Q(audience=EventPage.AUDIENCE_BINNENBUURT) & ~Q(audience_group_id=own_group)
+            Q(audience=EventPage.Audience.BINNENBUURT) & ~Q(audience_group_id=own_group)
         )
 
     def events_section(self, context, value):
-        queryset = self._events_queryset(context).exclude(audience=EventPage.AUDIENCE_BINNENBUURT)
+        queryset = self._events_queryset(context).exclude(audience=EventPage.Audience.BINNENBUURT)
         items = self._event_items(context, queryset, value["max_items"], value.get("weeks") or 4)
         return Section(kind=KIND_EVENTS, heading=str(DEFAULT_HEADINGS[KIND_EVENTS]), items=items)
 
@@ -397,7 +397,7 @@ class Composer:
         events = []
         if binnenbuurt.members_group_id:
             queryset = self._events_queryset(context).filter(
-                audience=EventPage.AUDIENCE_BINNENBUURT,
+                audience=EventPage.Audience.BINNENBUURT,
                 audience_group_id=binnenbuurt.members_group_id,
             )
             events = self._event_items(
@@ -480,7 +480,7 @@ class Composer:
             )
         if kind == KIND_EVENTS:
             queryset = self._events_queryset(context).exclude(
-                audience=EventPage.AUDIENCE_BINNENBUURT
+                audience=EventPage.Audience.BINNENBUURT
             )
             occurrences = occurrences_between(
                 context["audience"].user,

@@ -115,7 +115,7 @@ def add_events(home, binnenbuurten):
     agenda = home.add_child(instance=EventIndexPage(title="Agenda", slug="agenda"))
     start = (timezone.localtime() + timedelta(days=3)).replace(hour=10, minute=0, second=0)
 
-    def event(title, audience=EventPage.AUDIENCE_PUBLIC, group=None, days=0):
+    def event(title, audience=EventPage.Audience.PUBLIC, group=None, days=0):
         agenda.add_child(
             instance=EventPage(
                 title=title,
@@ -132,7 +132,7 @@ def add_events(home, binnenbuurten):
     for binnenbuurt in binnenbuurten:
         event(
             f"Borrel {binnenbuurt.name}",
-            EventPage.AUDIENCE_BINNENBUURT,
+            EventPage.Audience.BINNENBUURT,
             binnenbuurt.members_group,
             days=2,
         )

@@ -108,5 +108,5 @@ def test_full_event_offers_the_waiting_list(page, base_url):
         for registration in Registration.objects.filter(
             event=event, name__in=["Willem Wachtlijst", "Vult op"]
         ):
-            registration.status = Registration.STATUS_CANCELLED
+            registration.status = Registration.Status.CANCELLED
             registration.save()

@@ -42,7 +42,7 @@ def event_a(world):
             slug="buurtborrel",
             start=start,
             end=start + timedelta(hours=2),
-            audience=EventPage.AUDIENCE_BINNENBUURT,
+            audience=EventPage.Audience.BINNENBUURT,
             audience_group=world.a.members_group,
         )
     )

@@ -172,7 +172,7 @@ def test_contact_person_posts_an_event_for_the_binnenbuurt(contact, world):
     assert response.status_code == 302
     event = EventPage.objects.get(title="Koffie bij Carla")
     assert event.live
-    assert event.audience == EventPage.AUDIENCE_BINNENBUURT
+    assert event.audience == EventPage.Audience.BINNENBUURT
     assert event.audience_group_id == world.a.members_group_id
     assert event.start == start
     contact.force_login(world.users["member_a"])

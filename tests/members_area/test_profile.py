@@ -112,13 +112,13 @@ def test_my_signups_lists_own_coming_signups_with_a_cancel_link(client, world):
         event__title="Wachtlijstbingo",
         created_by=anna,
         email="",
-        status=Registration.STATUS_WAITLISTED,
+        status=Registration.Status.WAITLISTED,
     )
     RegistrationFactory(
         event__parent=world.home,
         event__title="Al afgemeld",
         email="anna@example.org",
-        status=Registration.STATUS_CANCELLED,
+        status=Registration.Status.CANCELLED,
     )
     RegistrationFactory(event__parent=world.home, event__title="Van Bert", email="bert@example.org")
     client.force_login(anna)
@@ -134,7 +134,7 @@ def test_my_signups_lists_own_coming_signups_with_a_cancel_link(client, world):
 
     client.post(cancel_url)
     coming.refresh_from_db()
-    assert coming.status == Registration.STATUS_CANCELLED
+    assert coming.status == Registration.Status.CANCELLED
     assert coming.event.title not in client.get("/nl/mijn-aanmeldingen/").content.decode()
 
 

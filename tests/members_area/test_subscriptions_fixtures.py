@@ -166,13 +166,13 @@ def make_agenda_events(home, world):
         )
 
     return {
-        "public": event("Openbare koffieochtend", EventPage.AUDIENCE_PUBLIC),
-        "members": event("Ledenborrel", EventPage.AUDIENCE_MEMBERS),
+        "public": event("Openbare koffieochtend", EventPage.Audience.PUBLIC),
+        "members": event("Ledenborrel", EventPage.Audience.MEMBERS),
         "a": event(
-            "Zonnehof huiskamerborrel", EventPage.AUDIENCE_BINNENBUURT, world.a.members_group
+            "Zonnehof huiskamerborrel", EventPage.Audience.BINNENBUURT, world.a.members_group
         ),
         "b": event(
-            "Lindengracht huiskamerborrel", EventPage.AUDIENCE_BINNENBUURT, world.b.members_group
+            "Lindengracht huiskamerborrel", EventPage.Audience.BINNENBUURT, world.b.members_group
         ),
     }
 
