@@ -73,31 +73,13 @@ lint: ## Check code style with ruff
 format: ## Format and fix imports with ruff
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-# Each app (nested apps too) keeps its own catalogue; its templates live in templates/<name>/.
-APPS := cms/accounts home kennisbank kennisbank/search events members_area members_area/subscriptions members_area/burenhulp members_area/membership
-APP ?= $(APPS)
-messages: ## Extract each app's strings (and its templates/<app>/) into <app>/locale, then compile
-	@for app in $(APP); do \
-		case $$app in \
-			cms/accounts) templates=accounts; nested="";; \
-			kennisbank/search) templates=kennisbank/search; nested="";; \
-			members_area/subscriptions) templates=subscriptions; nested="";; \
-			members_area/burenhulp) templates=burenhulp; nested="";; \
-			members_area/membership) templates=membership; nested="";; \
-			kennisbank) templates=kennisbank; nested="--ignore=search --ignore=_templates/search";; \
-			members_area) templates=members_area; nested="--ignore=subscriptions --ignore=burenhulp --ignore=membership";; \
-			*) templates=$$app; nested="";; \
-		esac; \
-		up=$$(echo $$app | sed 's#[^/]*#..#g'); \
-		mkdir -p $$app/locale/en/LC_MESSAGES; \
-		ln -sfn $$up/templates/$$templates $$app/_templates; \
-		if [ $$app = home ]; then ln -sfn ../templates/includes home/_includes; \
-			ln -sfn ../cms home/_cms; for t in templates/*.html; do ln -sfn ../$$t home/_$$(basename $$t); done; fi; \
-		(cd $$app && $$up/$(BIN)/django-admin makemessages --symlinks -l en --no-obsolete $$nested \
-			--ignore=locale --ignore=migrations --settings=cms.settings.dev --pythonpath=$$up) ; \
-		rm -f $$app/_templates home/_includes home/_cms home/_*.html; \
-	done
-	$(BIN)/django-admin compilemessages --ignore=.venv --ignore=node_modules --settings=cms.settings.dev --pythonpath=.
+# makemessages from the project root: an app's code into <app>/locale (nested apps too), the shared
+# templates/ and cms/ into locale/ (LOCALE_PATHS). Folders without our strings are skipped.
+MESSAGES_IGNORE := -i .venv -i node_modules -i tests -i staticfiles -i media -i backups -i docs -i deploy \
+	-i requirements -i "*/migrations"
+messages: ## Extract the strings of every app and template into the .po files, then compile them
+	$(MANAGE) makemessages -l en --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages $(MESSAGES_IGNORE)
 
 bench: install ## Run the benchmarks named in the issues and print their figures
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python -m tests.bench.run $(BENCH_ARGS)

@@ -165,7 +165,10 @@ LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-# Each app keeps its own translations in <app>/locale (see `make messages`).
+# Strings in an app's code are translated in <app>/locale; strings in the shared templates/ folder
+# and in cms/ in locale/ (`make messages`: makemessages from the project root finds both, so no
+# template has to live inside an app). A LOCALE_PATHS catalogue takes precedence over the apps'.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
