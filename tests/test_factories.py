@@ -16,8 +16,19 @@ from django.apps import apps
 
 from wagtail.models import Page
 
-OUR_APPS = ["accounts", "home", "kennisbank", "kennisbank_search", "events", "members_area"]
-OUR_APPS += ["subscriptions", "membership"]
+# The project's own apps (nested ones too), as pyproject.toml's import contract names them.
+PROJECT_PACKAGES = {"cms", "home", "kennisbank", "events", "members_area"}
+OUR_APPS = [
+    config.label
+    for config in apps.get_app_configs()
+    if config.name.split(".")[0] in PROJECT_PACKAGES
+]
+
+
+def test_every_app_of_ours_is_covered():
+    assert {"accounts", "home", "kennisbank", "events", "members_area", "burenhulp"} <= set(
+        OUR_APPS
+    )
 
 
 def factories_module(app_config):
