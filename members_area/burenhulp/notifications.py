@@ -1,9 +1,9 @@
 """E-mails of burenhulp. Each ``notify_*`` takes ids only, so that it can run as a background task.
 
 ``later`` runs a notification once the current transaction has committed (so a mail never tells
-of something that was rolled back). Today it then runs in the same process, after the view's
-work, over one SMTP connection for all recipients; when the site gets a task queue, ``later``
-is the one place that enqueues instead.
+of something that was rolled back). It then runs in the same process, after the view's work,
+over one SMTP connection for all recipients. The site's task queue (``django_tasks``, which
+already sends the newsletter) is not used here yet: ``later`` is the one place to enqueue instead.
 
 What a mail may say: the title, kind, category and date of a post and a link to it. Never an
 address, phone number or e-mail address: those are only on the site, for the two neighbours who
