@@ -44,6 +44,10 @@ def read_token(value):
 class ProtectedForm(BaseForm):
     """Every form page's form: the editor's fields plus the honeypot and the token."""
 
+    # The e-mail and phone fields of an editor-built form (set by ProtectedFormBuilder); other
+    # forms that reuse this protection have none.
+    contact_field_names = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_spam = False
