@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from cms.accounts import throttle
 from cms.spreadsheets import neutralise_formula
 from events import signup
+from events.listings import attach_exceptions
 from events.models import EventPage, Registration
 from home.text import html_to_text
 
@@ -251,15 +252,19 @@ def _registrations_of(user):
 @login_required
 def my_signups(request):
     """ "Mijn aanmeldingen": the member's coming sign-ups, each with a way to cancel it."""
-    registrations = (
+    registrations = list(
         _registrations_of(request.user)
         .filter(
             status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
             occurrence_date__gte=timezone.localdate(),
         )
-        .prefetch_related("event__exceptions")
         .order_by("occurrence_date", "id")
     )
+    # One instance per event, and one query for the exceptions of all the recurring ones.
+    events = {}
+    for registration in registrations:
+        registration.event = events.setdefault(registration.event_id, registration.event)
+    attach_exceptions(list(events.values()))
     rows = []
     for registration in registrations:
         occurrence = signup.find_occurrence(registration.event, registration.occurrence_date)
@@ -277,9 +282,10 @@ def my_signups(request):
 
 
 def _newsletter_data(user):
-    subscriber = Subscriber.objects.filter(
-        Q(user=user) | Q(email__iexact=user.email) if user.email else Q(user=user)
-    ).first()
+    matches = Q(user=user)
+    if user.email:
+        matches |= Q(email__iexact=user.email)
+    subscriber = Subscriber.objects.filter(matches).first()
     if subscriber is None:
         return None
     return {

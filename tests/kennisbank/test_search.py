@@ -547,8 +547,9 @@ def test_query_count_does_not_grow_with_results_shown(client, index):
     theme = make_theme("Groen", "groen")
     for number in range(25):
         make_item(index, f"Flyer {number}", "flyer", themes=[theme], tags=[f"tag{number % 4}"])
-    # Warm both sizes first: the first searches after the items were written also load what
-    # each worker keeps per content generation (the site lookup), which is not per result.
+    # Warm both sizes first: the first request creates the site settings (Wagtail makes the row
+    # on first load), a content write that starts a new generation, so the next request looks
+    # the site up again; that is not per result.
     for per_page in (5, 20):
         client.get(index.url, {"q": "flyer", "per_page": per_page})
     counts = []

@@ -167,3 +167,24 @@ def test_downloaded_data_holds_signups_newsletter_and_posts(client, world):
     assert data["newsletter"]["email"] == "anna@example.org"
     assert data["newsletter"]["status"] == Subscriber.STATUS_ACTIVE
     assert [post["title"] for post in data["posts"]] == ["Anna's oproep"]
+
+
+def test_my_signups_queries_do_not_grow_with_the_number_of_signups(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.factories import EventExceptionFactory
+
+    anna = world.users["member_a"]
+    client.force_login(anna)
+    weekly = EventExceptionFactory(page__parent=world.home).page
+    RegistrationFactory(event=weekly, created_by=anna, email="")
+    client.get("/nl/mijn-aanmeldingen/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/nl/mijn-aanmeldingen/")
+    for _ in range(3):
+        RegistrationFactory(event__parent=world.home, created_by=anna, email="")
+    with CaptureQueriesContext(connection) as four:
+        response = client.get("/nl/mijn-aanmeldingen/")
+    assert response.content.decode().count('class="member-signup"') == 4
+    assert len(four) == len(one)
