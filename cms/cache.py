@@ -7,13 +7,19 @@ every request into a 500 — ``/health/`` included. ``ResilientRedisCache`` keep
 
 * short socket timeouts (0.5 s to connect and to read) and no retries, so an unreachable Redis
   costs a request at most about half a second, not gunicorn's 30 s timeout;
-* a small circuit breaker per process: after a connection error every read is a miss, every write
-  a no-op and ``incr`` reports a missing key (``ValueError``, which callers already handle) for
-  ``BREAKER_SECONDS`` (default 3) instead of trying Redis again on every request. Then one call
-  tries again; the outage is logged once (warning) and the recovery once;
-* on recovery it deletes every key under its ``KEY_PREFIX`` before it serves anything: writes
-  that were dropped during the outage may have included a bump of the page cache's generation
-  (``cms/page_cache.py``), so a page cached before the outage must not come back.
+* a small circuit breaker per process: after a connection error the cache does not try Redis
+  again for ``BREAKER_SECONDS`` (default 3). Then one call tries again; the outage is logged once
+  (warning) and the recovery once;
+* while Redis is away each process keeps what it writes in its own memory for at most
+  ``OUTAGE_SECONDS`` (default 5), so the page cache still answers from memory instead of every
+  request rendering its page from the database (16 clients on two cores then queue for seconds).
+  Workers cannot tell each other about a change meanwhile, so during an outage a page may be up to
+  that many seconds older than an edit made through another worker. Sessions are never kept there:
+  a logout in one worker must end the session in every worker, so sessions are read from the
+  database during the outage;
+* on recovery it deletes every key under its ``KEY_PREFIX`` before it serves anything, and forgets
+  the outage's memory: writes that could not reach Redis may have included a bump of the page
+  cache's generation (``cms/page_cache.py``), so a page cached before the outage must not come back.
 
 The database stays the source of truth: sessions are ``cached_db`` (read from the cache, always
 written to the database), the login and e-mail limits are counted in the database.
@@ -27,7 +33,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
@@ -40,6 +48,7 @@ DEFAULT_OPTIONS = {
     "health_check_interval": 30,
 }
 WIPE_BATCH = 500
+OUTAGE_MAX_ENTRIES = 2000
 
 
 class Breaker:
@@ -85,6 +94,86 @@ def reset_breakers():
     """Forget every outage (for tests that start a new Redis on a port used before)."""
     with _breakers_lock:
         _breakers.clear()
+        for memory in _outage_memories.values():
+            memory.clear()
+        _outage_memories.clear()
+
+
+class OutageMemory:
+    """What one process writes while Redis is away: short-lived, never sessions.
+
+    Wraps a ``LocMemCache`` (shared by the process's threads through its name) and caps every
+    lifetime at ``seconds``, ``timeout=None`` included, so nothing written during the outage
+    outlives it by more than that.
+    """
+
+    def __init__(self, location, seconds):
+        self.seconds = seconds
+        self.memory = LocMemCache(
+            f"outage:{location}",
+            {"TIMEOUT": seconds, "OPTIONS": {"MAX_ENTRIES": OUTAGE_MAX_ENTRIES}},
+        )
+
+    def lifetime(self, timeout):
+        if timeout is DEFAULT_TIMEOUT or timeout is None:
+            return self.seconds
+        return min(timeout, self.seconds)
+
+    @staticmethod
+    def kept(key):
+        return not str(key).startswith(SESSION_KEY_PREFIX)
+
+    def add(self, key, value, timeout, version):
+        if not self.kept(key):
+            return False
+        return self.memory.add(key, value, self.lifetime(timeout), version)
+
+    def get(self, key, default, version):
+        if not self.kept(key):
+            return default
+        return self.memory.get(key, default, version)
+
+    def set(self, key, value, timeout, version):
+        if self.kept(key):
+            self.memory.set(key, value, self.lifetime(timeout), version)
+
+    def touch(self, key, timeout, version):
+        return self.kept(key) and self.memory.touch(key, self.lifetime(timeout), version)
+
+    def delete(self, key, version):
+        return self.memory.delete(key, version)
+
+    def get_many(self, keys, version):
+        return self.memory.get_many([key for key in keys if self.kept(key)], version)
+
+    def has_key(self, key, version):
+        return self.kept(key) and self.memory.has_key(key, version)
+
+    def incr(self, key, delta, version):
+        if not self.kept(key):
+            raise ValueError(f"Key '{key}' not found (cache unreachable).")
+        return self.memory.incr(key, delta, version)
+
+    def set_many(self, data, timeout, version):
+        for key, value in data.items():
+            self.set(key, value, timeout, version)
+        return []
+
+    def delete_many(self, keys, version):
+        self.memory.delete_many(keys, version)
+
+    def clear(self):
+        self.memory.clear()
+
+
+_outage_memories = {}
+
+
+def outage_memory_for(location, seconds):
+    with _breakers_lock:
+        if location not in _outage_memories:
+            _outage_memories[location] = OutageMemory(location, seconds)
+        return _outage_memories[location]
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -116,6 +205,9 @@ class ResilientRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
         self.location = ",".join(self._servers)
         self.breaker = breaker_for(self.location, float(params.get("BREAKER_SECONDS", 3)))
+        self.outage_memory = outage_memory_for(
+            self.location, float(params.get("OUTAGE_SECONDS", 5))
+        )
 
     # The circuit breaker -------------------------------------------------------------------
 
@@ -144,6 +236,7 @@ class ResilientRedisCache(RedisCache):
             except UNREACHABLE:
                 breaker.open_until = time.monotonic() + breaker.seconds
                 return False
+            self.outage_memory.clear()
             breaker.outage = False
         logger.warning(
             "Cache reachable again; %s keys of the outage's time deleted",
@@ -177,61 +270,68 @@ class ResilientRedisCache(RedisCache):
 
         return self._guarded(ping, lambda: False)
 
-    # Django's cache API, each call guarded -------------------------------------------------
+    # Django's cache API, each call guarded: Redis, or the outage memory while it is away -------
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
             lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
-            lambda: False,
+            lambda: self.outage_memory.add(key, value, timeout, version),
         )
 
     def get(self, key, default=None, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).get(key, default, version), lambda: default
+            lambda: super(ResilientRedisCache, self).get(key, default, version),
+            lambda: self.outage_memory.get(key, default, version),
         )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
             lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
-            lambda: None,
+            lambda: self.outage_memory.set(key, value, timeout, version),
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False
+            lambda: super(ResilientRedisCache, self).touch(key, timeout, version),
+            lambda: self.outage_memory.touch(key, timeout, version),
         )
 
     def delete(self, key, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False
+            lambda: super(ResilientRedisCache, self).delete(key, version),
+            lambda: self.outage_memory.delete(key, version),
         )
 
     def get_many(self, keys, version=None):
-        return self._guarded(lambda: super(ResilientRedisCache, self).get_many(keys, version), dict)
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).get_many(keys, version),
+            lambda: self.outage_memory.get_many(keys, version),
+        )
 
     def has_key(self, key, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).has_key(key, version), lambda: False
+            lambda: super(ResilientRedisCache, self).has_key(key, version),
+            lambda: self.outage_memory.has_key(key, version),
         )
 
     def incr(self, key, delta=1, version=None):
-        def missing():
-            raise ValueError(f"Key '{key}' not found (cache unreachable).")
-
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing
+            lambda: super(ResilientRedisCache, self).incr(key, delta, version),
+            lambda: self.outage_memory.incr(key, delta, version),
         )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
             lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
-            lambda: list(data),
+            lambda: self.outage_memory.set_many(data, timeout, version),
         )
 
     def delete_many(self, keys, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None
+            lambda: super(ResilientRedisCache, self).delete_many(keys, version),
+            lambda: self.outage_memory.delete_many(keys, version),
         )
 
     def clear(self):
+        self.outage_memory.clear()
         return self._guarded(lambda: super(ResilientRedisCache, self).clear(), lambda: False)

@@ -195,13 +195,14 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_URL"):
-    # Django's Redis backend with short timeouts and a circuit breaker: without Redis every read
-    # is a miss and pages come from the database (cms/cache.py).
+    # Django's Redis backend with short timeouts and a circuit breaker: without Redis each worker
+    # caches in its own memory for a few seconds and pages come from the database (cms/cache.py).
     CACHES["default"] = {
         "BACKEND": "cms.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "stadsdorpen",
         "BREAKER_SECONDS": float(os.environ.get("CACHE_BREAKER_SECONDS", "3")),
+        "OUTAGE_SECONDS": float(os.environ.get("CACHE_OUTAGE_SECONDS", "5")),
     }
 
 # Whole-page cache for anonymous visitors (cms/page_cache.py); needs a shared cache between

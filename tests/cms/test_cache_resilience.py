@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY_PREFIX
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -15,7 +16,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import page_cache
 from home.models import HomePage, SiteSettings
-from tests.conftest import REDIS_TEST_BREAKER_SECONDS
+from tests.conftest import REDIS_TEST_BREAKER_SECONDS, REDIS_TEST_OUTAGE_SECONDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
@@ -35,25 +36,58 @@ def warnings_of(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "cms.cache"]
 
 
-def test_reads_are_misses_writes_no_ops_and_incr_reports_a_missing_key(redis_cache):
+def test_while_redis_is_away_the_process_remembers_its_writes_for_a_few_seconds(redis_cache):
     cache.set("sleutel", "waarde", 60)
     redis_cache.stop()
     started = time.monotonic()
+    # What was in Redis is out of reach ...
     assert cache.get("sleutel") is None
     assert cache.get("sleutel", "standaard") == "standaard"
     assert cache.get_many(["sleutel"]) == {}
-    assert cache.add("nieuw", 1) is False
-    assert cache.set("sleutel", "andere") is None
     assert cache.has_key("sleutel") is False
-    assert cache.delete("sleutel") is False
+    # ... what this process writes meanwhile is kept in its own memory, nothing raises.
+    assert cache.add("nieuw", 1) is True
+    assert cache.add("nieuw", 2) is False
+    cache.set("sleutel", "andere", timeout=None)
+    assert cache.get("sleutel") == "andere"
+    assert cache.get_many(["sleutel", "nieuw"]) == {"sleutel": "andere", "nieuw": 1}
     with pytest.raises(ValueError):
         cache.incr("teller")
     assert cache.get_or_set("teller", 7) == 7
-    # The page cache's invalidation and generation do not raise either.
+    assert cache.incr("teller") == 8
+    assert cache.delete("sleutel") is True
+    # The page cache's generation holds still during the outage, so the page cache keeps working
+    # from memory, and its invalidation still changes it.
+    first = page_cache.generation()
+    assert page_cache.generation() == first
     page_cache.invalidate_all()
-    # A fresh generation on every call: nothing is served from a process's memory meanwhile.
-    assert page_cache.generation() != page_cache.generation()
-    assert time.monotonic() - started < 1.5
+    assert page_cache.generation() != first
+    assert time.monotonic() - started < 1.0
+    # Nothing outlives the outage memory's few seconds, also what was set "forever".
+    time.sleep(REDIS_TEST_OUTAGE_SECONDS * 1.2)
+    assert cache.get("nieuw") is None
+    assert cache.get(page_cache.GENERATION_KEY) is None
+
+
+def test_sessions_are_never_kept_in_the_outage_memory(redis_cache):
+    session_key = f"{SESSION_KEY_PREFIX}abc123"
+    redis_cache.stop()
+    cache.set(session_key, {"_auth_user_id": "1"}, 60)
+    assert cache.get(session_key) is None
+    assert cache.add(session_key, {"_auth_user_id": "1"}) is False
+    cache.set_many({session_key: {"_auth_user_id": "1"}, "ander": 1})
+    assert cache.get_many([session_key, "ander"]) == {"ander": 1}
+
+
+def test_the_outage_memory_is_forgotten_when_redis_returns(redis_cache):
+    redis_cache.stop()
+    cache.set("van-tijdens-de-storing", "oud", timeout=None)
+    assert cache.get("van-tijdens-de-storing") == "oud"
+    redis_cache.start()
+    wait_for_breaker()
+    assert cache.get("van-tijdens-de-storing") is None
+    cache.set("na-de-storing", "nieuw")
+    assert redis.Redis(port=redis_cache.port).get(cache.make_key("na-de-storing")) is not None
 
 
 def test_an_outage_is_logged_once_and_the_recovery_once(redis_cache, caplog):
@@ -94,10 +128,14 @@ def test_pages_are_served_while_redis_is_down_and_cached_again_after(client, sit
     assert client.get("/nl/")["X-Page-Cache"] == "miss"
     assert client.get("/nl/")["X-Page-Cache"] == "hit"
     redis_cache.stop()
+    # Rendered from the database once, then from this process's memory.
+    statuses = []
     for _ in range(3):
         response = client.get("/nl/")
         assert response.status_code == 200
         assert "Netwerk Stadsdorpen" in response.content.decode()
+        statuses.append(response["X-Page-Cache"])
+    assert statuses == ["miss", "hit", "hit"]
     health = client.get("/health/")
     assert health.status_code == 200
     assert health.json() == {"status": "degraded", "checks": {"database": "ok", "cache": "error"}}
