@@ -19,7 +19,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -68,35 +68,59 @@ class Scheduler:
         self.jobs = jobs if jobs is not None else jobs_from_settings()
 
     def due(self, now):
-        due = []
+        """The jobs whose time has come; each stays due until ``done(job, now)``."""
         for job in self.jobs:
             if job.next_run is None:
                 job.next_run = job.first_run(now)
-            if job.next_run <= now:
-                due.append(job)
-                job.next_run = job.following_run(now)
-        return due
+        return [job for job in self.jobs if job.next_run <= now]
+
+    def done(self, job, now):
+        job.next_run = job.following_run(now)
 
     def tick(self, now=None):
-        """Enqueue the jobs that are due; returns the names of those enqueued."""
+        """Enqueue the jobs that are due; returns the names of those enqueued.
+
+        A database error ends the tick with the job still due, so a daily job that falls in a
+        database restart runs when the database is back, not a day later.
+        """
         now = now or timezone.now()
         enqueued = []
         for job in self.due(now):
-            task = import_string(job.task)
-            if is_pending(task.module_path, job.args):
-                logger.info("Scheduled job %s still waiting or running: not enqueued", job.name)
-                continue
-            task.enqueue(*job.args)
-            enqueued.append(job.name)
+            try:
+                task = import_string(job.task)
+                if is_pending(task.module_path, job.args):
+                    logger.info("Scheduled job %s still waiting or running: not enqueued", job.name)
+                else:
+                    task.enqueue(*job.args)
+                    enqueued.append(job.name)
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception("Scheduled job %s could not be enqueued", job.name)
+            self.done(job, now)
         return enqueued
 
     def run(self, interval=1.0, should_stop=lambda: False):
         logger.info("Scheduler started with %s jobs", len(self.jobs))
+        outage_started = None
         while not should_stop():
             close_old_connections()
             try:
                 self.tick()
-            except Exception:
-                # The database restarting must not end the scheduler; it tries again.
-                logger.exception("Scheduler tick failed")
+            except DatabaseError as error:
+                # The database restarting must not end the scheduler, nor fill the log with a
+                # traceback a second: one warning when it goes, one when it is back.
+                if outage_started is None:
+                    outage_started = time.monotonic()
+                    logger.warning(
+                        "Scheduler: database unreachable (%s); due jobs wait until it is back",
+                        str(error).strip(),
+                    )
+            else:
+                if outage_started is not None:
+                    logger.warning(
+                        "Scheduler: database reachable again after %.0f s",
+                        time.monotonic() - outage_started,
+                    )
+                    outage_started = None
             time.sleep(interval)

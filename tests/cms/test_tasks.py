@@ -2,6 +2,7 @@
 end in the admin's report, and the scheduler enqueues the periodic jobs."""
 
 import io
+import logging
 import time
 from datetime import timedelta
 
@@ -103,13 +104,68 @@ def test_interval_jobs_run_at_start_then_every_interval_daily_jobs_at_their_time
         Job(name="nacht", task="cms.tasks.run_command", args=["check"], at="03:30"),
     ]
     scheduler = Scheduler(jobs)
+
+    def run_due(now):
+        due = scheduler.due(now)
+        for job in due:
+            scheduler.done(job, now)
+        return {job.name for job in due}
+
     start = timezone.make_aware(timezone.datetime(2026, 12, 1, 12, 0))
-    assert [job.name for job in scheduler.due(start)] == ["vaak"]
-    assert scheduler.due(start + timedelta(seconds=29)) == []
-    assert [job.name for job in scheduler.due(start + timedelta(seconds=30))] == ["vaak"]
+    assert run_due(start) == {"vaak"}
+    assert run_due(start + timedelta(seconds=29)) == set()
+    assert run_due(start + timedelta(seconds=30)) == {"vaak"}
     night = timezone.make_aware(timezone.datetime(2026, 12, 2, 3, 30))
-    assert {job.name for job in scheduler.due(night)} == {"vaak", "nacht"}
-    assert "nacht" not in {job.name for job in scheduler.due(night + timedelta(hours=1))}
+    assert run_due(night) == {"vaak", "nacht"}
+    assert "nacht" not in run_due(night + timedelta(hours=1))
+
+
+def test_a_job_due_while_the_database_is_away_stays_due_and_is_logged_once(
+    task_worker, monkeypatch, caplog
+):
+    scheduler = Scheduler(
+        [Job(name="nacht", task="cms.tasks.run_command", args=["publish_scheduled"], at="03:30")]
+    )
+    night = timezone.make_aware(timezone.datetime(2026, 12, 2, 3, 30))
+    scheduler.due(night - timedelta(minutes=1))  # planned for 03:30 that night
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(scheduler_module, "is_pending", unreachable)
+    caplog.set_level(logging.WARNING, logger="cms.scheduler")
+    for _ in range(3):
+        with pytest.raises(OperationalError):
+            scheduler.tick(night)
+    # Still due at 03:30, not moved to the next night.
+    assert [job.name for job in scheduler.due(night)] == ["nacht"]
+    monkeypatch.undo()
+    assert scheduler.tick(night + timedelta(seconds=5)) == ["nacht"]
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_the_scheduler_loop_warns_once_per_database_outage(monkeypatch, caplog):
+    scheduler = Scheduler([])
+    outcomes = iter(
+        [OperationalError("weg"), OperationalError("weg"), OperationalError("weg"), None]
+    )
+    rounds = []
+
+    def tick():
+        rounds.append(1)
+        outcome = next(outcomes)
+        if outcome is not None:
+            raise outcome
+        return []
+
+    monkeypatch.setattr(scheduler, "tick", tick)
+    caplog.set_level(logging.INFO, logger="cms.scheduler")
+    scheduler.run(interval=0, should_stop=lambda: len(rounds) >= 4)
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(messages) == 2
+    assert "database unreachable (weg)" in messages[0]
+    assert "reachable again" in messages[1]
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_a_job_still_waiting_is_not_enqueued_twice(task_worker):
