@@ -27,6 +27,7 @@ WARN_EVERY_SECONDS = 30
 
 _warned = {"at": None, "since": 0}
 _warned_lock = threading.Lock()
+_reported = {"at": None}
 
 
 def database_unavailable(error):
@@ -46,6 +47,28 @@ def warn_database_unavailable(error):
         type(error).__name__,
         since,
     )
+
+
+def report_to_error_tracker(event, hint):
+    """Sentry's ``before_send``: one event per database outage and ``WARN_EVERY_SECONDS``.
+
+    Without it every 503 while the database restarts becomes an error event (twice: the request
+    exception and Django's log record), hundreds a minute, which buries real errors and uses up
+    the tracker's quota. Every other event passes unchanged.
+    """
+    exc_info = hint.get("exc_info")
+    record = hint.get("log_record")
+    error = (
+        exc_info[1] if exc_info else (record.exc_info[1] if record and record.exc_info else None)
+    )
+    if error is None or not database_unavailable(error):
+        return event
+    with _warned_lock:
+        now = time.monotonic()
+        if _reported["at"] is not None and now - _reported["at"] < WARN_EVERY_SECONDS:
+            return None
+        _reported["at"] = now
+    return event
 
 
 def service_unavailable_response():

@@ -16,7 +16,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from django.db.utils import InterfaceError, OperationalError
+from cms.errors import database_unavailable, report_to_error_tracker
 
 request_id_var = contextvars.ContextVar("request_id", default=None)
 # Only ids that look like ids are taken from the proxy: no log injection through the header.
@@ -44,7 +44,7 @@ class DatabaseUnavailableFilter(logging.Filter):
     def filter(self, record):
         if record.name != "django.request" or not record.exc_info:
             return True
-        return not isinstance(record.exc_info[1], OperationalError | InterfaceError)
+        return not database_unavailable(record.exc_info[1])
 
 
 class JsonFormatter(logging.Formatter):
@@ -134,4 +134,5 @@ def init_sentry(dsn, environment="production", release=None, traces_sample_rate=
         release=release or None,
         send_default_pii=False,
         traces_sample_rate=traces_sample_rate,
+        before_send=report_to_error_tracker,
     )

@@ -134,14 +134,21 @@ class Site:
         return env
 
     def manage(self, *arguments):
-        subprocess.run(
-            [PYTHON, "manage.py", *arguments],
-            cwd=REPO_DIR,
-            env=self.env(),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-        )
+        try:
+            subprocess.run(
+                [PYTHON, "manage.py", *arguments],
+                cwd=REPO_DIR,
+                env=self.env(),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=self.log,
+            )
+        except subprocess.CalledProcessError:
+            # The log goes with the run's folder: show why before it does.
+            self.log.flush()
+            tail = (self.workdir / "site.log").read_text(errors="replace").splitlines()[-25:]
+            print("\n".join(f"      | {line}" for line in tail), flush=True)
+            raise
 
     def step(self, name, **arguments):
         """Runs one of this module's steps in a process with the site's settings and database."""
@@ -331,11 +338,14 @@ def redis_outage(report, site, label, entries):
     baseline = load.rate(begin + WARM_SECONDS, killed_at)
     during = load.started_between(killed_at, returned_at)
     failed = [record for record in load.records if record[2] is None or record[2] >= 500]
+    unanswered = sum(1 for record in failed if record[2] is None)
     recovered = recovery_seconds(load, returned_at, ended_at, baseline)
     prefix = f"Redis killed 15 s, 16 clients, {label}"
     report(f"{prefix}: rate before", baseline, "req/s")
     report(f"{prefix}: rate during the outage", load.rate(killed_at, returned_at), "req/s")
     report(f"{prefix}: answers >= 500 or failed (of {len(load.records)})", len(failed), "", "== 0")
+    if failed:
+        print(f"      of which no answer within the client's 10 s: {unanswered}")
     report(
         f"{prefix}: p99 during the outage",
         percentile([end - start for start, end, _s, _c in during], 0.99) * 1000,
