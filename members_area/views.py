@@ -37,9 +37,9 @@ from .forms import (
     CodeRequestForm,
     EmailLoginForm,
     EmailPasswordResetForm,
-    ProfileForm,
     RemovalRequestForm,
 )
+from .membership.self_service import MemberProfileForm
 from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
 from .services import enrol_member, get_members_area_page
 from .subscriptions.models import Subscriber
@@ -230,7 +230,8 @@ def _member_for(user):
 @login_required
 def profile(request):
     member = _member_for(request.user)
-    form = ProfileForm(request.POST or None, instance=member)
+    # The member area's fields plus the membership's consents (members_area/membership).
+    form = MemberProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         member = form.save()
         messages.success(request, _("Uw gegevens zijn opgeslagen."))

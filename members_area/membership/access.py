@@ -121,3 +121,25 @@ def printable_binnenbuurten(user):
         .order_by("stadsdorp__title", "name")
         .distinct()
     )
+
+
+def contribution_stadsdorpen(user):
+    """The stadsdorpen whose contributions this user keeps: a coordinator's own. (No separate
+    treasurer role: in these associations the treasurer is one of the coordinators.)"""
+    return coordinated_stadsdorpen(user)
+
+
+def newsletter_label_stadsdorpen(user):
+    """Whose addresses this user may print on newsletter labels: a coordinator's own stadsdorpen.
+    An editor who may send the newsletter but runs no stadsdorp gets the edition, not addresses."""
+    return coordinated_stadsdorpen(user)
+
+
+def paper_newsletter_members(stadsdorpen):
+    """Current members of these stadsdorpen who get the newsletter on paper: they asked for it,
+    or they have no e-mail address."""
+    members = Member.objects.filter(
+        Q(membership__stadsdorp__in=stadsdorpen)
+        | Q(membership__isnull=True, binnenbuurt__stadsdorp__in=stadsdorpen)
+    ).exclude(membership__status="ended")
+    return members.filter(Q(membership__paper_newsletter=True) | Q(user__email=""))

@@ -131,3 +131,40 @@ def invitation(member, stadsdorp):
         "login_url": absolute_reverse("login", language=member.language),
     }
     return [_message("invitation", context, [user.email], member.language)]
+
+
+def email_change_link(user, change, token, language="nl"):
+    """To the NEW address: the link that makes it the login address."""
+    context = {
+        "user": user,
+        "link": absolute_reverse("membership:email_confirm", language=language, args=[token]),
+        "valid_hours": 48,
+    }
+    return [_message("email_change_link", context, [change.new_email], language)]
+
+
+def email_changed_notice(user, old_email, language="nl"):
+    """To the OLD address: the login changed (a change the member did not make stands out)."""
+    if not old_email:
+        return []
+    context = {"user": user, "login_url": absolute_reverse("login", language=language)}
+    return [_message("email_changed", context, [old_email], language)]
+
+
+def contribution_reminder(contribution, settings_row):
+    """To a member who has not paid this year's contribution (only with an e-mail address)."""
+    membership = contribution.membership
+    member = membership.member
+    user = member.user
+    if not user.email:
+        return []
+    context = {
+        "member": member,
+        "contribution": contribution,
+        "stadsdorp": membership.stadsdorp,
+        "settings": settings_row,
+        "amount": contribution.amount
+        if contribution.amount is not None
+        else (settings_row.yearly_contribution if settings_row else None),
+    }
+    return [_message("contribution_reminder", context, [user.email], member.language)]

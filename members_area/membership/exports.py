@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from cms.spreadsheets import neutralise_formula
 
+from . import contributions
+
 
 def _yes_no(value):
     return _("ja") if value else _("nee")
@@ -78,7 +80,7 @@ def row(member):
     return [neutralise_formula(str(cell)) for cell in cells]
 
 
-def csv_response(members, filename):
+def csv_response(members, filename, header=header, row=row):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response["Cache-Control"] = "private, no-store"
@@ -90,9 +92,9 @@ def csv_response(members, filename):
     return response
 
 
-def xlsx_response(members, filename):
+def xlsx_response(members, filename, header=header, row=row, sheet_name=None):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Leden"))
+    sheet = workbook.create_sheet(sheet_name or _("Leden"))
     sheet.append(header())
     for member in members.iterator(chunk_size=1000):
         sheet.append(row(member))
@@ -105,6 +107,56 @@ def xlsx_response(members, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def contribution_header():
+    return [
+        _("Voornaam"),
+        _("Achternaam"),
+        _("E-mailadres"),
+        _("Telefoonnummer"),
+        _("Binnenbuurt"),
+        _("Jaar"),
+        _("Betaald?"),
+        _("Bedrag"),
+        _("Betaald op"),
+        _("Hoe"),
+        _("Herinnering gestuurd"),
+    ]
+
+
+def contribution_row(year):
+    """A row of the treasurer's export, for members from ``contributions.overview``."""
+
+    def cells(member):
+        values = [
+            member.user.first_name,
+            member.user.last_name,
+            member.user.email,
+            member.phone,
+            member.binnenbuurt.name if member.binnenbuurt_id else "",
+            year,
+            contributions.status_label(member.c_status),
+            f"{member.c_amount:.2f}".replace(".", ",") if member.c_amount is not None else "",
+            member.c_paid_on.strftime("%d-%m-%Y") if member.c_paid_on else "",
+            contributions.method_label(member.c_method),
+            (
+                timezone.localtime(member.c_reminded_at).strftime("%d-%m-%Y")
+                if member.c_reminded_at
+                else ""
+            ),
+        ]
+        return [neutralise_formula(str(value)) for value in values]
+
+    return cells
+
+
+def contribution_response(members, year, filename, file_format):
+    if file_format == "xlsx":
+        return xlsx_response(
+            members, filename, contribution_header, contribution_row(year), _("Contributie")
+        )
+    return csv_response(members, filename, contribution_header, contribution_row(year))
 
 
 # Large type: contact persons are often over 70 and read this list on paper.

@@ -7,7 +7,15 @@ from django.core.files.base import ContentFile
 from home.factories import StadsdorpPageFactory, UserFactory
 from members_area.factories import BinnenbuurtFactory, MemberFactory
 
-from .models import Application, BinnenbuurtArea, MemberImport, Membership, MembershipSettings
+from .models import (
+    Application,
+    BinnenbuurtArea,
+    Contribution,
+    EmailChange,
+    MemberImport,
+    Membership,
+    MembershipSettings,
+)
 
 
 class MembershipSettingsFactory(factory.django.DjangoModelFactory):
@@ -59,3 +67,24 @@ class MemberImportFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = MemberImport
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    membership = factory.SubFactory(MembershipFactory)
+    year = 2026
+    status = Contribution.STATUS_PAID
+    amount = "60.00"
+    method = Contribution.METHOD_TRANSFER
+
+    class Meta:
+        model = Contribution
+
+
+class EmailChangeFactory(factory.django.DjangoModelFactory):
+    user = factory.SubFactory(UserFactory)
+    old_email = factory.LazyAttribute(lambda change: change.user.email)
+    new_email = factory.Sequence(lambda n: f"nieuw{n}@example.org")
+    nonce_hash = "0" * 64
+
+    class Meta:
+        model = EmailChange

@@ -7,6 +7,7 @@ second post of the same form (a double click, a reload) the same application.
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from home.form_protection import HONEYPOT_FIELD, TOKEN_FIELD, ProtectedForm
@@ -19,6 +20,8 @@ from .models import (
     SOURCE_PAPER,
     SOURCE_PHONE,
     BinnenbuurtArea,
+    Contribution,
+    MembershipSettings,
 )
 from .postcodes import invalid_lines, is_valid_postcode, normalise_postcode
 
@@ -362,3 +365,89 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Kies een .csv- of .xlsx-bestand."))
         return upload
+
+
+def contribution_years(today=None):
+    year = (today or timezone.localdate()).year
+    return list(range(year + 1, year - 5, -1))
+
+
+class ContributionFilterForm(forms.Form):
+    """The filters above the treasurer's overview; a GET form, so it can be bookmarked."""
+
+    STATUS_CHOICES = [
+        ("", _("Iedereen")),
+        (Contribution.STATUS_OPEN, _("Niet betaald")),
+        (Contribution.STATUS_PAID, _("Betaald")),
+        (Contribution.STATUS_EXEMPT, _("Vrijgesteld")),
+    ]
+
+    jaar = forms.TypedChoiceField(label=_("Jaar"), coerce=int, required=False)
+    status = forms.ChoiceField(label=_("Betaald?"), choices=STATUS_CHOICES, required=False)
+    binnenbuurt = forms.ChoiceField(label=_("Binnenbuurt"), required=False)
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
+
+    def __init__(self, *args, stadsdorp, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].choices = [(year, str(year)) for year in contribution_years()]
+        choices = [("", _("Alle binnenbuurten")), (MemberFilterForm.NO_BINNENBUURT, _("Zonder"))]
+        choices += [(str(b.pk), b.name) for b in stadsdorp.binnenbuurten.order_by("name")]
+        self.fields["binnenbuurt"].choices = choices
+
+    def year(self):
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("jaar"):
+            return self.cleaned_data["jaar"]
+        return timezone.localdate().year
+
+
+class ContributionForm(forms.Form):
+    """One member's contribution for one year, as the treasurer records it."""
+
+    status = forms.ChoiceField(
+        label=_("Betaald?"),
+        choices=Contribution.STATUS_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies betaald, niet betaald of vrijgesteld.")},
+    )
+    paid_on = forms.DateField(
+        label=_("Betaald op"),
+        required=False,
+        help_text=_("Bijvoorbeeld 15-03-2026. Leeg bij 'betaald': vandaag."),
+        input_formats=["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%y"],
+        error_messages={
+            "invalid": _("Schrijf de datum als dag-maand-jaar, bijvoorbeeld 15-03-2026.")
+        },
+    )
+    method = forms.ChoiceField(
+        label=_("Hoe betaald"),
+        required=False,
+        choices=[("", _("(zeg ik niet)")), *Contribution.METHOD_CHOICES],
+    )
+    amount = forms.DecimalField(
+        label=_("Bedrag voor het jaar (euro)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Leeg: het bedrag van het stadsdorp."),
+        error_messages={"invalid": _("Schrijf een bedrag, bijvoorbeeld 60 of 60,00.")},
+    )
+    note = forms.CharField(label=_("Opmerking"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        paid_on = cleaned_data.get("paid_on")
+        if paid_on and paid_on > timezone.localdate():
+            self.add_error("paid_on", _("Deze datum ligt in de toekomst."))
+        return cleaned_data
+
+
+class ContributionSettingsForm(forms.ModelForm):
+    """Amount, period and how to pay, kept by the stadsdorp's coordinators."""
+
+    class Meta:
+        model = MembershipSettings
+        fields = ["contribution_amount", "contribution_period", "payment_instructions"]
+        widgets = {"payment_instructions": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ["contribution_amount"]

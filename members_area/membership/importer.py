@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 from members_area.models import Member
 from members_area.services import sync_many_member_groups
 
+from . import contributions
 from .access import binnenbuurten_of
-from .models import SOURCE_IMPORT, Membership
+from .models import SOURCE_IMPORT, Contribution, Membership
 from .postcodes import is_valid_postcode, normalise_postcode, suggest_binnenbuurt
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -262,6 +263,7 @@ class Row:
     city: str
     binnenbuurt_name: str
     member_since: date | None
+    paid: str | None = None  # a Contribution status for this year, None when the cell is empty
 
     @property
     def full_name(self):
@@ -307,6 +309,14 @@ def parse_row(cells, mapping, line, report):
             _("'lid sinds' (%(value)s) is geen datum, niet overgenomen")
             % {"value": _text(cell("member_since"))}
         )
+    try:
+        paid = contributions.parse_paid(cell("paid"))
+    except ValueError:
+        paid = None
+        report.messages.append(
+            _("'betaald' (%(value)s) begrijpen we niet, niet overgenomen")
+            % {"value": _text(cell("paid"))}
+        )
     return Row(
         line=line,
         first_name=first_name[:150],
@@ -318,6 +328,7 @@ def parse_row(cells, mapping, line, report):
         city=_text(cell("city"))[:100],
         binnenbuurt_name=_text(cell("binnenbuurt")),
         member_since=member_since,
+        paid=paid,
     )
 
 
@@ -355,7 +366,11 @@ def import_members(data, filename, stadsdorp, *, dry_run=False, overrides=None, 
         )
     if "paid" in mapping:
         result.notes.append(
-            _("De kolom 'betaald' lezen we (nog) niet in; de contributie houdt u apart bij.")
+            _(
+                "De kolom 'betaald' geldt voor de contributie van %(year)s. Een betaling die al "
+                "is genoteerd, zet het bestand nooit terug op 'niet betaald'."
+            )
+            % {"year": timezone.localdate().year}
         )
     try:
         with transaction.atomic():
@@ -382,6 +397,12 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
         _name_key(member.user.first_name, member.user.last_name, member.membership.postcode): member
         for member in existing
     }
+    year = timezone.localdate().year
+    paid_before = dict(
+        Contribution.objects.filter(membership__stadsdorp=stadsdorp, year=year).values_list(
+            "membership_id", "status"
+        )
+    )
     seen_email, seen_key = set(), set()
     parsed = []
     for offset, cells in enumerate(rows):
@@ -431,6 +452,7 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
         taken[user.email.lower()] = user
     to_create = []
     changed_members, changed_memberships = [], []
+    paid_wanted = {}
     for row, report, binnenbuurt, member in parsed:
         if member is None:
             user = taken.get(row.email)
@@ -442,6 +464,11 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
             to_create.append((row, binnenbuurt, user))
             continue
         changes = _apply_changes(member, row, binnenbuurt)
+        if row.paid is not None:
+            before = paid_before.get(member.membership.pk)
+            if before is None or (before != row.paid and row.paid != Contribution.STATUS_OPEN):
+                paid_wanted[member.membership.pk] = row.paid
+                changes.append(_("betaald"))
         if changes:
             report.outcome = "updated"
             report.messages.append(_("bijgewerkt: %(fields)s") % {"fields": ", ".join(changes)})
@@ -449,7 +476,12 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
             changed_memberships.append(member.membership)
         else:
             report.outcome = "unchanged"
-    _create(to_create, stadsdorp, result)
+    memberships = _create(to_create, stadsdorp, result)
+    for membership, (row, _b, _u) in zip(memberships, to_create, strict=True):
+        if row.paid is not None:
+            paid_wanted[membership.pk] = row.paid
+    if paid_wanted:
+        contributions.import_statuses(paid_wanted, year, contributions.yearly_amount(stadsdorp))
     Member.objects.bulk_update(changed_members, ["phone", "address", "binnenbuurt"], BATCH)
     Membership.objects.bulk_update(
         changed_memberships, ["street_address", "postcode", "city"], BATCH
@@ -522,7 +554,7 @@ def _create(to_create, stadsdorp, result):
         saved = {m.user_id: m for m in Member.objects.filter(user__in=[m.user for m in members])}
         for member in members:
             member.pk = saved[member.user.pk].pk
-    Membership.objects.bulk_create(
+    memberships = Membership.objects.bulk_create(
         [
             Membership(
                 member=member,
@@ -538,5 +570,10 @@ def _create(to_create, stadsdorp, result):
         ],
         BATCH,
     )
+    if memberships and memberships[0].pk is None:
+        saved = dict(Membership.objects.filter(member__in=members).values_list("member_id", "pk"))
+        for membership in memberships:
+            membership.pk = saved[membership.member.pk]
     sync_many_member_groups(members, BATCH)
     result.new_members = members
+    return memberships

@@ -17,6 +17,16 @@ from members_area.models import LANGUAGE_CHOICES
 
 from .postcodes import normalise_postcode
 
+PERIOD_MONTH = "month"
+PERIOD_QUARTER = "quarter"
+PERIOD_YEAR = "year"
+PERIOD_CHOICES = [
+    (PERIOD_MONTH, _("per maand")),
+    (PERIOD_QUARTER, _("per kwartaal")),
+    (PERIOD_YEAR, _("per jaar")),
+]
+PERIODS_PER_YEAR = {PERIOD_MONTH: 12, PERIOD_QUARTER: 4, PERIOD_YEAR: 1}
+
 
 class MembershipSettings(models.Model):
     """Who runs the membership of one stadsdorp, and its rules."""
@@ -52,11 +62,36 @@ class MembershipSettings(models.Model):
         ),
     )
 
+    contribution_amount = models.DecimalField(
+        _("contributie (euro)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Het bedrag per termijn, bijvoorbeeld 5,00 per maand. Leeg: geen contributie."),
+    )
+    contribution_period = models.CharField(
+        _("termijn"), max_length=10, choices=PERIOD_CHOICES, default=PERIOD_MONTH
+    )
+    payment_instructions = models.TextField(
+        _("zo betaalt u"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "Staat in de herinneringen, bijvoorbeeld: 'Maak het bedrag over op NL00 BANK 0123 "
+            "4567 89 t.n.v. Stadsdorp Noord, of geef het contant aan uw contactpersoon.'"
+        ),
+    )
+
     panels = [
         FieldPanel("stadsdorp"),
         FieldPanel("coordinators"),
         FieldPanel("accepts_applications"),
         FieldPanel("retention_days"),
+        FieldPanel("contribution_amount"),
+        FieldPanel("contribution_period"),
+        FieldPanel("payment_instructions"),
     ]
 
     class Meta:
@@ -65,6 +100,13 @@ class MembershipSettings(models.Model):
 
     def __str__(self):
         return str(self.stadsdorp)
+
+    @property
+    def yearly_contribution(self):
+        """What a member pays in a year, or None when the stadsdorp asks no contribution."""
+        if self.contribution_amount is None:
+            return None
+        return self.contribution_amount * PERIODS_PER_YEAR[self.contribution_period]
 
 
 class BinnenbuurtArea(models.Model):
@@ -320,3 +362,102 @@ class MemberImport(models.Model):
     class Meta:
         verbose_name = _("ingelezen ledenlijst")
         verbose_name_plural = _("ingelezen ledenlijsten")
+
+
+class EmailChange(models.Model):
+    """A member's request to log in with another e-mail address, until the new address confirms.
+
+    The link in the confirmation e-mail carries only this row's id and a random nonce, signed and
+    time-limited (``self_service.py``); the row keeps a hash of the nonce, so a leaked database
+    does not give working links. The login address changes only when the link is used, once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes"
+    )
+    old_email = models.EmailField(_("oud e-mailadres"), blank=True)
+    new_email = models.EmailField(_("nieuw e-mailadres"))
+    nonce_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijziging van een e-mailadres")
+        verbose_name_plural = _("wijzigingen van e-mailadressen")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.new_email}"
+
+
+def current_year():
+    return timezone.localdate().year
+
+
+class Contribution(models.Model):
+    """One member's contribution for one year: paid, not (yet) paid, or exempt.
+
+    Written only through ``contributions.py`` (the treasurer's screen, the import, and a payment
+    provider if one is ever connected); one row per membership and year.
+    """
+
+    STATUS_OPEN = "open"
+    STATUS_PAID = "paid"
+    STATUS_EXEMPT = "exempt"
+    STATUS_CHOICES = [
+        (STATUS_OPEN, _("niet betaald")),
+        (STATUS_PAID, _("betaald")),
+        (STATUS_EXEMPT, _("vrijgesteld")),
+    ]
+    METHOD_TRANSFER = "transfer"
+    METHOD_CASH = "cash"
+    METHOD_DIRECT_DEBIT = "debit"
+    METHOD_ONLINE = "online"
+    METHOD_OTHER = "other"
+    METHOD_CHOICES = [
+        (METHOD_TRANSFER, _("overboeking")),
+        (METHOD_CASH, _("contant")),
+        (METHOD_DIRECT_DEBIT, _("automatische incasso")),
+        (METHOD_ONLINE, _("online betaald")),
+        (METHOD_OTHER, _("anders")),
+    ]
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("lidmaatschap"),
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"), default=current_year)
+    status = models.CharField(
+        _("betaald?"), max_length=10, choices=STATUS_CHOICES, default=STATUS_OPEN
+    )
+    amount = models.DecimalField(
+        _("bedrag (euro)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    paid_on = models.DateField(_("betaald op"), null=True, blank=True)
+    method = models.CharField(_("hoe"), max_length=10, choices=METHOD_CHOICES, blank=True)
+    # A bank statement line or, with a payment provider, its payment id (keeps a repeated
+    # notification from the provider harmless).
+    reference = models.CharField(_("kenmerk"), max_length=100, blank=True)
+    note = models.CharField(_("opmerking"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bijgewerkt door"),
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("herinnering gestuurd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contributie")
+        verbose_name_plural = _("contributies")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="one_contribution_a_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self):
+        return f"{self.membership} {self.year}: {self.get_status_display()}"

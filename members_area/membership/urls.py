@@ -6,7 +6,14 @@ not this form.
 
 from django.urls import path
 
-from . import import_views, member_views, views
+from . import (
+    contribution_views,
+    import_views,
+    member_views,
+    paper_views,
+    profile_views,
+    views,
+)
 
 app_name = "membership"
 
@@ -15,6 +22,12 @@ urlpatterns = [
     path("lidmaatschap/aanmelden/<slug:slug>/", views.apply, name="apply"),
     path("lidmaatschap/aanmelden/<slug:slug>/verstuurd/", views.apply_done, name="apply_done"),
     path("welkom/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
+    path("mijn-profiel/e-mailadres/", profile_views.email_change, name="email_change"),
+    path(
+        "e-mailadres-bevestigen/<str:token>/",
+        profile_views.email_confirm,
+        name="email_confirm",
+    ),
     path("ledenadministratie/", views.queue, name="queue"),
     path(
         "ledenadministratie/aanmelding-invoeren/",
@@ -54,6 +67,39 @@ urlpatterns = [
         "ledenadministratie/lijsten/<int:binnenbuurt_id>.pdf",
         member_views.binnenbuurt_list_pdf,
         name="binnenbuurt_list_pdf",
+    ),
+    path("ledenadministratie/contributie/", contribution_views.overview, name="contributions"),
+    path(
+        "ledenadministratie/contributie/<int:member_id>/<int:year>/",
+        contribution_views.edit,
+        name="contribution",
+    ),
+    path(
+        "ledenadministratie/contributie/export.csv",
+        contribution_views.export,
+        {"file_format": "csv"},
+        name="contributions_csv",
+    ),
+    path(
+        "ledenadministratie/contributie/export.xlsx",
+        contribution_views.export,
+        {"file_format": "xlsx"},
+        name="contributions_xlsx",
+    ),
+    path(
+        "ledenadministratie/contributie/brieven.pdf",
+        contribution_views.letters,
+        name="contribution_letters",
+    ),
+    path(
+        "ledenadministratie/nieuwsbrief/<int:page_id>/op-papier.pdf",
+        paper_views.edition,
+        name="newsletter_paper",
+    ),
+    path(
+        "ledenadministratie/nieuwsbrief/<int:page_id>/etiketten.pdf",
+        paper_views.labels,
+        name="newsletter_labels",
     ),
     path("ledenadministratie/inlezen/", import_views.upload, name="import"),
     path(

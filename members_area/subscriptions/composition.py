@@ -509,6 +509,15 @@ def public_sections(newsletter):
     return composer.sections_for(audience, include_binnenbuurt=False)
 
 
+def paper_sections(newsletter):
+    """The printed edition, handed to members without e-mail: what every member may read
+    (public and member-wide content), without any one binnenbuurt's news, because the same paper
+    goes to every binnenbuurt."""
+    composer = Composer(newsletter)
+    audience = Audience(user=_PlainMember(), language=newsletter.locale.language_code)
+    return composer.sections_for(audience, include_binnenbuurt=False)
+
+
 def snapshot_body(newsletter):
     """The body with each automatic section (except the per-reader binnenbuurt one) replaced by
     a page list of what it holds right now, so editors can trim and reorder it by hand.

@@ -42,7 +42,7 @@ def test_import_then_reimport_changes_nothing(membership_world):
     result = run(world, data)
     assert result.ok and result.applied, [(r.line, r.messages) for r in result.rows]
     assert [row.outcome for row in result.rows] == ["new", "new", "new"]
-    assert "De kolom 'betaald' lezen we (nog) niet in" in " ".join(result.notes)
+    assert "De kolom 'betaald' geldt voor de contributie van" in " ".join(result.notes)
     greet = Member.objects.get(user__email="greet@example.org")
     assert greet.binnenbuurt == world.a
     assert greet.user.first_name == "Greet" and greet.user.last_name == "de Vries"

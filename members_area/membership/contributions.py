@@ -1,0 +1,236 @@
+"""Contributions: what a member pays a year, whether they did, and the reminders.
+
+One row per membership and year (``Contribution``), written only here: by the treasurer's screen
+(``record``), the import's "betaald" column (``import_statuses``) and, if a stadsdorp ever wants
+one, an online payment provider (``payments.py`` is the seam: the provider calls
+``record_payment``). A member without a row for a year has not paid that year.
+
+Reminders go by e-mail through the task queue (``tasks.send_contribution_reminders``), never in the
+coordinator's request; members without e-mail get a printable letter (``paper.py``).
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access, emails
+from .models import Contribution, Membership, MembershipSettings
+from .services import MembershipError, membership_for
+
+# A second click on "Herinnering sturen" within this time sends nothing again.
+REMINDER_INTERVAL = timedelta(days=7)
+
+
+def settings_for(stadsdorp):
+    return MembershipSettings.objects.filter(stadsdorp=stadsdorp).first()
+
+
+def yearly_amount(stadsdorp):
+    row = settings_for(stadsdorp)
+    return row.yearly_contribution if row else None
+
+
+@transaction.atomic
+def record(member, year, *, status, by=None, paid_on=None, method="", amount=None, note=""):
+    """Set a member's contribution for a year; the same form sent twice gives the same row."""
+    membership = membership_for(member)
+    if status not in dict(Contribution.STATUS_CHOICES):
+        raise MembershipError(_("Kies betaald, niet betaald of vrijgesteld."))
+    if status == Contribution.STATUS_PAID and paid_on is None:
+        paid_on = timezone.localdate()
+    if status != Contribution.STATUS_PAID:
+        paid_on, method = None, ""
+    if amount is None:
+        amount = yearly_amount(membership.stadsdorp)
+    contribution, _created = Contribution.objects.select_for_update().get_or_create(
+        membership=membership, year=year
+    )
+    contribution.status = status
+    contribution.paid_on = paid_on
+    contribution.method = method
+    contribution.amount = amount
+    contribution.note = note
+    contribution.recorded_by = by
+    contribution.updated_at = timezone.now()
+    contribution.save()
+    return contribution
+
+
+def overview(stadsdorp, year):
+    """The stadsdorp's current members, each with their contribution of ``year`` (or none) as
+    ``c_status``, ``c_paid_on``, ``c_method``, ``c_amount``, ``c_reminded_at`` — one query."""
+    return (
+        access.members_of(stadsdorp)
+        .exclude(membership__status=Membership.STATUS_ENDED)
+        .annotate(
+            this_year=FilteredRelation(
+                "membership__contributions",
+                condition=Q(membership__contributions__year=year),
+            )
+        )
+        .annotate(
+            c_status=F("this_year__status"),
+            c_paid_on=F("this_year__paid_on"),
+            c_method=F("this_year__method"),
+            c_amount=F("this_year__amount"),
+            c_reminded_at=F("this_year__reminded_at"),
+        )
+        .select_related("user", "binnenbuurt", "membership")
+    )
+
+
+def filter_status(members, status):
+    if status == Contribution.STATUS_OPEN:
+        return members.filter(Q(c_status=Contribution.STATUS_OPEN) | Q(c_status__isnull=True))
+    if status in (Contribution.STATUS_PAID, Contribution.STATUS_EXEMPT):
+        return members.filter(c_status=status)
+    return members
+
+
+def status_label(status):
+    return dict(Contribution.STATUS_CHOICES)[status or Contribution.STATUS_OPEN]
+
+
+def method_label(method):
+    return dict(Contribution.METHOD_CHOICES).get(method or "", "")
+
+
+def open_rows(stadsdorp, year, members):
+    """The contribution rows of these members (made, as "not paid", where missing)."""
+    members = list(members)
+    for member in members:
+        if getattr(member, "membership", None) is None:
+            member.membership = membership_for(member)
+    membership_ids = [member.membership.pk for member in members]
+    have = set(
+        Contribution.objects.filter(membership_id__in=membership_ids, year=year).values_list(
+            "membership_id", flat=True
+        )
+    )
+    amount = yearly_amount(stadsdorp)
+    Contribution.objects.bulk_create(
+        [
+            Contribution(membership_id=pk, year=year, amount=amount)
+            for pk in membership_ids
+            if pk not in have
+        ],
+        ignore_conflicts=True,
+    )
+    return Contribution.objects.filter(
+        membership_id__in=membership_ids, year=year, status=Contribution.STATUS_OPEN
+    )
+
+
+def mark_for_reminder(stadsdorp, year, members):
+    """The unpaid contributions of these members that may get a reminder e-mail now: members with
+    an address, not reminded in the last ``REMINDER_INTERVAL`` (so a double click sends each
+    reminder once). They are marked as reminded in the caller's transaction; the ids."""
+    with_email = [member for member in members if member.user.email]
+    recent = timezone.now() - REMINDER_INTERVAL
+    rows = open_rows(stadsdorp, year, with_email).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lt=recent)
+    )
+    ids = list(rows.values_list("pk", flat=True))
+    Contribution.objects.filter(pk__in=ids).update(reminded_at=timezone.now())
+    return ids
+
+
+def reminder_messages(contribution_ids):
+    """The e-mails for these contributions, if still unpaid (the task builds and sends them)."""
+    contributions = (
+        Contribution.objects.filter(pk__in=contribution_ids, status=Contribution.STATUS_OPEN)
+        .exclude(membership__status=Membership.STATUS_ENDED)
+        .select_related("membership__member__user", "membership__stadsdorp")
+    )
+    settings_rows = {}
+    messages = []
+    for contribution in contributions:
+        membership = contribution.membership
+        if membership.stadsdorp_id not in settings_rows:
+            settings_rows[membership.stadsdorp_id] = settings_for(membership.stadsdorp)
+        messages += emails.contribution_reminder(
+            contribution, settings_rows[membership.stadsdorp_id]
+        )
+    return messages
+
+
+def letters_for(stadsdorp, year):
+    """The unpaid members without e-mail, for the printable reminder letters."""
+    members = filter_status(overview(stadsdorp, year), Contribution.STATUS_OPEN).filter(
+        user__email=""
+    )
+    return list(members.order_by("user__last_name", "user__first_name", "pk"))
+
+
+# --- The import's "betaald" column ----------------------------------------------------------
+
+PAID_WORDS = {"ja", "j", "x", "yes", "y", "betaald", "paid", "1", "ok", "✓", "v", "waar", "true"}
+OPEN_WORDS = {"nee", "n", "no", "0", "niet", "niet betaald", "open", "onwaar", "false", "-"}
+EXEMPT_WORDS = {"vrijgesteld", "vrij", "exempt", "gratis", "ere-lid", "erelid"}
+
+
+def parse_paid(value):
+    """The status a "betaald" cell means: a word, a date, an amount or a year. None for an empty
+    cell; ValueError for something we do not understand."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Contribution.STATUS_PAID if value else Contribution.STATUS_OPEN
+    if hasattr(value, "year") and hasattr(value, "month"):  # a date: the day it was paid
+        return Contribution.STATUS_PAID
+    if isinstance(value, int | float):
+        return Contribution.STATUS_PAID if value > 0 else Contribution.STATUS_OPEN
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text in PAID_WORDS:
+        return Contribution.STATUS_PAID
+    if text in OPEN_WORDS:
+        return Contribution.STATUS_OPEN
+    if text in EXEMPT_WORDS:
+        return Contribution.STATUS_EXEMPT
+    amount = text.replace("€", "").replace("eur", "").replace(",", ".").strip()
+    try:
+        return Contribution.STATUS_PAID if float(amount) > 0 else Contribution.STATUS_OPEN
+    except ValueError:
+        pass
+    if any(separator in text for separator in "-/.") and any(ch.isdigit() for ch in text):
+        return Contribution.STATUS_PAID  # a date written as text
+    raise ValueError(value)
+
+
+def import_statuses(wanted, year, amount):
+    """Write the statuses the import read: {membership_id: status}. A recorded payment or
+    exemption is never turned back into "not paid" by a spreadsheet (an old list must not undo
+    the treasurer's work). Returns the membership ids whose contribution changed."""
+    existing = {
+        row.membership_id: row
+        for row in Contribution.objects.filter(membership_id__in=list(wanted), year=year)
+    }
+    new, changed, changed_ids = [], [], set()
+    now = timezone.now()
+    for membership_id, status in wanted.items():
+        row = existing.get(membership_id)
+        if row is None:
+            new.append(
+                Contribution(
+                    membership_id=membership_id,
+                    year=year,
+                    status=status,
+                    amount=amount,
+                    method="",
+                    note=_("uit de ingelezen ledenlijst"),
+                )
+            )
+            changed_ids.add(membership_id)
+        elif row.status != status and status != Contribution.STATUS_OPEN:
+            row.status = status
+            row.updated_at = now
+            changed.append(row)
+            changed_ids.add(membership_id)
+    Contribution.objects.bulk_create(new, 1000)
+    Contribution.objects.bulk_update(changed, ["status", "updated_at"], 1000)
+    return changed_ids
