@@ -312,6 +312,20 @@ SCHEDULED_JOBS = [
         "task": "members_area.tasks.delete_expired_login_codes",
         "every": 3600,
     },
+    # Burenhulp: expire ended posts, remind askers, the daily e-mail (members_area/burenhulp).
+    {
+        "name": "burenhulp_daily",
+        "task": "cms.tasks.run_command",
+        "args": ["burenhulp_daily"],
+        "at": "07:00",
+    },
+    # Membership (AVG): erase ended memberships and declined applications after the retention.
+    {
+        "name": "purge_memberships",
+        "task": "cms.tasks.run_command",
+        "args": ["purge_memberships"],
+        "at": "02:30",
+    },
     {
         "name": "old_task_results",
         "task": "cms.tasks.run_command",

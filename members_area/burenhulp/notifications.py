@@ -1,9 +1,12 @@
 """E-mails of burenhulp. Each ``notify_*`` takes ids only, so that it can run as a background task.
 
-``later`` runs a notification once the current transaction has committed (so a mail never tells
-of something that was rolled back). It then runs in the same process, after the view's work,
-over one SMTP connection for all recipients. The site's task queue (``django_tasks``, which
-already sends the newsletter) is not used here yet: ``later`` is the one place to enqueue instead.
+``later`` enqueues a notification on the site's task queue (``cms/tasks.py``, the queue that also
+sends the newsletter) once the current transaction has committed, so a mail never tells of
+something that was rolled back and the member who posts does not wait for the mail server: a
+worker (``manage.py db_worker``) sends it, over one SMTP connection for all recipients. When the
+mail server refuses, the task is retried with backoff and a last failure is listed in the
+admin's "Mislukte taken". A retry sends the whole notification again: SMTP fails at connecting
+far more often than halfway, and a neighbour getting a mail twice is better than not at all.
 
 What a mail may say: the title, kind, category and date of a post and a link to it. Never an
 address, phone number or e-mail address: those are only on the site, for the two neighbours who
@@ -21,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms.tasks import retrying_task
 from members_area.models import Binnenbuurt, Member
 from members_area.subscriptions.urls_util import absolute_reverse
 
@@ -29,7 +33,10 @@ from .models import HelpPost, Kind, NotificationPreference, Report, Response
 
 
 def later(function, *args):
-    transaction.on_commit(partial(function, *args))
+    """Send ``function(*args)`` from the task queue after the commit (ids only: they are stored)."""
+    if NOTIFICATIONS.get(function.__name__) is not function:
+        raise ValueError(f"{function.__name__} is not a burenhulp notification")
+    transaction.on_commit(partial(deliver.enqueue, function.__name__, *args))
 
 
 def _language_of(user):
@@ -238,3 +245,22 @@ def send_digests(now=None):
         )
     NotificationPreference.objects.filter(pk__in=sent_to).update(last_digest_at=now)
     return _send(messages)
+
+
+# What ``later`` may enqueue, by name: the task stores a name, not a function.
+NOTIFICATIONS = {
+    function.__name__: function
+    for function in (
+        notify_new_request,
+        notify_response,
+        notify_accepted,
+        notify_report,
+        notify_reminder,
+    )
+}
+
+
+@retrying_task(max_attempts=4, base_delay=60)
+def deliver(name, *args):
+    """The task: one notification, by name; returns the number of e-mails sent."""
+    return NOTIFICATIONS[name](*args)

@@ -4,6 +4,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from django.core import mail
 from django.urls import reverse
@@ -18,6 +20,7 @@ from members_area.burenhulp.models import (
     Report,
     Response,
 )
+from tests.redis_server import free_port
 
 from .conftest import make_post
 
@@ -165,3 +168,39 @@ def test_removing_the_account_removes_what_the_member_posted(world, neighbour, r
     assert not Response.objects.exists() and not Report.objects.exists()
     assert not NotificationPreference.objects.exists()
     assert HelpPost.objects.filter(pk=other.pk).exists()
+
+
+DELIVER_TASK = "members_area.burenhulp.notifications.deliver"
+
+
+def test_posting_does_not_wait_for_the_mail_the_task_worker_sends_it(
+    task_worker, client, world, neighbour
+):
+    choose_mode(client, world.users["member_a"], "immediate")
+    mail.outbox.clear()
+    assert ask_as(client, neighbour, "Wie laat zaterdag mijn hond uit?").status_code == 302
+    assert mail.outbox == []
+    queued = DBTaskResult.objects.filter(task_path=DELIVER_TASK)
+    assert [result.status for result in queued] == [TaskResultStatus.READY]
+    task_worker()
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+    assert "Wie laat zaterdag mijn hond uit?" in mail.outbox[0].body
+    assert queued.get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_mail_server_that_refuses_gets_the_notification_again_later(
+    task_worker, client, world, neighbour, settings
+):
+    choose_mode(client, world.users["member_a"], "immediate")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    assert ask_as(client, neighbour, "Wie rijdt mij dinsdag naar het OLVG?").status_code == 302
+    task_worker()
+    results = DBTaskResult.objects.filter(task_path=DELIVER_TASK).order_by("enqueued_at")
+    assert [result.status for result in results] == [
+        TaskResultStatus.FAILED,
+        TaskResultStatus.READY,
+    ]
+    retry = results.last()
+    assert retry.run_after > timezone.now()  # backoff, not at once
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
