@@ -18,6 +18,9 @@ from .access import Viewer, listed_posts
 from .models import UNANSWERED_AFTER, HelpPost, Kind, Reach, Response, Status, Timing
 
 HOME_LIMIT = 8
+# The board shows this many requests and offers at a time: with 240 posts one long page took
+# over a second to build and far longer to read.
+BOARD_PAGE_SIZE = 20
 
 
 def viewer_of_binnenbuurt(binnenbuurt_id, stadsdorp_id, is_contact=False):
@@ -49,10 +52,37 @@ class Board:
     offers: list
     request_count: int
     offer_count: int
+    request_page: int = 1
+    offer_page: int = 1
+    page_size: int | None = None
+
+    @property
+    def request_pages(self):
+        return _pages(self.request_count, self.page_size)
+
+    @property
+    def offer_pages(self):
+        return _pages(self.offer_count, self.page_size)
 
 
-def board(viewer, limit=None):
-    """Open requests (the own binnenbuurt first) and current offers the viewer may see."""
+def _pages(count, size):
+    return max(1, -(-count // size)) if size else 1
+
+
+def page_number(value, count, size):
+    """A page number from the address, kept between 1 and the last page (bad input: page 1)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), _pages(count, size))
+
+
+def board(viewer, limit=None, requests_page=None, offers_page=None, page_size=BOARD_PAGE_SIZE):
+    """Open requests (the own binnenbuurt first) and current offers the viewer may see.
+
+    With ``limit`` the first that many of each (the member home); otherwise one page of each.
+    """
     base = listed_posts(viewer)
     requests = _joined(base.filter(kind=Kind.REQUEST, status=Status.OPEN))
     offers = _joined(base.filter(kind=Kind.OFFER))
@@ -66,20 +96,35 @@ def board(viewer, limit=None):
         elsewhere=Case(
             When(own_first, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
-    ).order_by("elsewhere", F("date_from").asc(nulls_last=True), "-created_at")
-    offers = offers.order_by("-created_at")
+    ).order_by("elsewhere", F("date_from").asc(nulls_last=True), "-created_at", "-pk")
+    offers = offers.order_by("-created_at", "-pk")
     counts = base.aggregate(
         requests=Count("pk", filter=Q(kind=Kind.REQUEST, status=Status.OPEN)),
         offers=Count("pk", filter=Q(kind=Kind.OFFER)),
     )
     if limit is not None:
-        requests, offers = requests[:limit], offers[:limit]
+        return Board(
+            requests=label_poster(list(requests[:limit]), viewer),
+            offers=label_poster(list(offers[:limit]), viewer),
+            request_count=counts["requests"],
+            offer_count=counts["offers"],
+        )
+    request_page = page_number(requests_page, counts["requests"], page_size)
+    offer_page = page_number(offers_page, counts["offers"], page_size)
     return Board(
-        requests=label_poster(list(requests), viewer),
-        offers=label_poster(list(offers), viewer),
+        requests=label_poster(list(_slice(requests, request_page, page_size)), viewer),
+        offers=label_poster(list(_slice(offers, offer_page, page_size)), viewer),
         request_count=counts["requests"],
         offer_count=counts["offers"],
+        request_page=request_page,
+        offer_page=offer_page,
+        page_size=page_size,
     )
+
+
+def _slice(queryset, number, size):
+    start = (number - 1) * size
+    return queryset[start : start + size]
 
 
 def unanswered(binnenbuurt_ids, now=None):

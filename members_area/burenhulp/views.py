@@ -56,7 +56,9 @@ def _member_of(viewer):
 @members_only
 def index(request, viewer):
     """The board: open requests and offers, the member's own posts and answers."""
-    board = listings.board(viewer)
+    board = listings.board(
+        viewer, requests_page=request.GET.get("vragen"), offers_page=request.GET.get("aanbod")
+    )
     return render(
         request,
         "burenhulp/index.html",
