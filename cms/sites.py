@@ -1,4 +1,4 @@
-"""Wagtail's site lookup, once per content generation in each process.
+"""Wagtail's site lookup and routing, once per content generation in each process.
 
 Wagtail finds the ``Site`` of every request with a query (``Site.find_for_request``) and reads
 the sites' root paths from the cache for every URL it builds; on an uncached page that was a
@@ -6,13 +6,24 @@ fifth of the time. Both change only with a write to a site or a page, which bump
 generation (``cms.page_cache``), so each process keeps them for the generation and hands them to
 Wagtail on the request (``request._wagtail_site``, ``request._wagtail_cached_site_root_paths``:
 where Wagtail itself remembers them for one request).
+
+The same holds for what routing asks on every request: the active ``Locale`` (a query in
+``Locale.get_active``, asked by ``site.root_page.localized``), which child page a URL step leads to
+(Wagtail's ``Page.route``: the generic page, then its specific row: two queries per step; here the
+step's page id and type are kept, so a step is one query for the specific row) and the generic
+settings (a query per request for each setting a template reads). Pages, locales and settings are
+followed models: a write starts a new generation. Inside a database transaction nothing is kept
+(it may roll back without a signal).
 """
 
+import copy
 import time
 
-from django.db import DatabaseError
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection
+from django.utils import translation
 
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from cms.page_cache import LocalMemo, generation
 
@@ -31,6 +42,10 @@ def site_for_request(request):
     site = _sites.get(current, key)
     if site is None:
         site = Site._find_for_request(request) or NO_SITE
+        if site is not NO_SITE:
+            # Routing starts at ``site.root_page.localized.specific``: kept specific, the home
+            # page's own ``localized`` answers from memory and ``specific`` costs nothing.
+            site.root_page = site.root_page.specific
         _sites.set(current, key, site, time.time() + KEEP_SECONDS)
     return None if site is NO_SITE else site
 
@@ -42,6 +57,58 @@ def site_root_paths():
         paths = Site.get_site_root_paths()
         _sites.set(current, ROOT_PATHS, paths, time.time() + KEEP_SECONDS)
     return paths
+
+
+# One entry per URL step that led to a page (a few hundred bytes each).
+_routes = LocalMemo(5000)
+
+
+def _memo(key, build, memo=_sites):
+    """``build()`` once per generation; a None answer is not kept (unknown URLs must not push
+    known ones out)."""
+    if connection.in_atomic_block:
+        return build()
+    current = generation()
+    value = memo.get(current, key)
+    if value is None:
+        value = build()
+        if value is not None:
+            memo.set(current, key, value, time.time() + KEEP_SECONDS)
+    return value
+
+
+def active_locale():
+    """``Locale.get_active()`` without its query: the Locale of the active language."""
+    language = translation.get_language()
+    try:
+        return _memo(("locale", language), Locale.get_active)
+    except (LookupError, Locale.DoesNotExist):
+        return None
+
+
+def child_route(parent, slug):
+    """The live or draft child of ``parent`` with this slug, as its specific page, or None.
+
+    One query (the specific row) when the step is known in this generation, two otherwise.
+    """
+
+    def find():
+        return parent.get_children().filter(slug=slug).values_list("pk", "content_type_id").first()
+
+    step = _memo((parent.pk, slug), find, _routes)
+    if step is None:
+        return None
+    child_pk, content_type_id = step
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:  # a page type whose code is gone: Wagtail's generic page
+        return parent.get_children().filter(pk=child_pk).first()
+    return model.objects.filter(pk=child_pk).first()
+
+
+def generic_setting(model):
+    """The one row of a generic setting (``BaseGenericSetting.load``), a copy per caller, so that
+    an admin form that changes its instance changes nobody else's."""
+    return copy.copy(_memo(("setting", model._meta.label_lower), model._get_or_create))
 
 
 class SiteLookupMiddleware:

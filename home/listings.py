@@ -33,16 +33,14 @@ def registered():
     return sorted(_listings.values(), key=lambda listing: (listing.order, listing.name))
 
 
-def home_page_listings(request, locale):
-    """``{"home_listings": [{"template": ..., "items": [...]}, ...]}`` for the home page."""
-    user = getattr(request, "user", None)
-    return {
-        "home_listings": [
-            {
-                "name": listing.name,
-                "template": listing.template,
-                "items": list(listing.items(user, locale, HOME_PAGE_LIMIT)),
-            }
-            for listing in registered()
-        ]
-    }
+def home_page_listings(user, locale):
+    """``[{"name": ..., "template": ..., "items": [...]}, ...]``: what ``user`` (a user or a
+    ``home.privacy.Viewer``) may see in each registered listing."""
+    return [
+        {
+            "name": listing.name,
+            "template": listing.template,
+            "items": list(listing.items(user, locale, HOME_PAGE_LIMIT)),
+        }
+        for listing in registered()
+    ]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.db.models.lookups import In
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -61,6 +61,11 @@ class RestrictionTable:
     # Paths under which Wagtail's own check must run: the restricted pages, and alias pages whose
     # source page is restricted (Wagtail checks an alias against its source page).
     checked_paths: frozenset
+    # The restrictions themselves (with their groups loaded and ``page_path``), for serving.
+    restrictions: tuple = ()
+    # Alias pages with children: below them Wagtail checks the alias's source page, which the
+    # table does not resolve (``view_restrictions_of`` leaves those pages to Wagtail's query).
+    alias_parents: frozenset = frozenset()
 
 
 _tables = LocalMemo(4)
@@ -82,20 +87,51 @@ def restriction_table():
 
 
 def _read_table():
-    rows = tuple(PageViewRestriction.objects.values_list("id", "restriction_type", "page__path"))
-    if not rows:
+    restrictions = tuple(
+        PageViewRestriction.objects.annotate(page_path=F("page__path"))
+        .prefetch_related("groups")
+        .order_by("pk")
+    )
+    if not restrictions:
         return RestrictionTable((), (), frozenset())
-    group_links = ()
-    if any(kind == PageViewRestriction.GROUPS for _, kind, _ in rows):
-        group_links = tuple(
-            PageViewRestriction.groups.through.objects.values_list(
-                "pageviewrestriction_id", "group_id"
-            )
-        )
+    rows = tuple((item.pk, item.restriction_type, item.page_path) for item in restrictions)
+    group_links = tuple(
+        (item.pk, group.pk)
+        for item in restrictions
+        if item.restriction_type == PageViewRestriction.GROUPS
+        for group in item.groups.all()
+    )
     aliases = Page.objects.filter(
         alias_of__in=PageViewRestriction.objects.values("page_id")
     ).values_list("path", flat=True)
-    return RestrictionTable(rows, group_links, frozenset({path for *_, path in rows} | {*aliases}))
+    alias_parents = Page.objects.filter(alias_of__isnull=False, numchild__gt=0).values_list(
+        "path", flat=True
+    )
+    return RestrictionTable(
+        rows,
+        group_links,
+        frozenset({path for *_, path in rows} | {*aliases}),
+        restrictions,
+        frozenset(alias_parents),
+    )
+
+
+def view_restrictions_of(page):
+    """What Wagtail's ``page.get_view_restrictions()`` answers (the restrictions of the page and
+    its ancestors), from the table, without a query: an evaluated queryset, which filters and
+    orders like a fresh one. None for an alias or a page below an alias with children, whose
+    source pages Wagtail resolves itself."""
+    table = restriction_table()
+    path = page.path
+    if page.alias_of_id or any(
+        path[:length] in table.alias_parents for length in range(4, len(path), 4)
+    ):
+        return None
+    found = [item for item in table.restrictions if path.startswith(item.page_path)]
+    queryset = PageViewRestriction.objects.filter(pk__in=[item.pk for item in found])
+    queryset._result_cache = found
+    queryset._prefetch_done = True
+    return queryset
 
 
 def may_have_restrictions(page):

@@ -20,13 +20,14 @@ the code page, or to enrolment if they have no device yet, before any other page
 """
 
 import base64
+import functools
 import secrets
 from io import BytesIO
 from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from django_otp import user_has_device
+from django_otp import device_classes, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -51,17 +52,33 @@ OPEN_URL_NAMES = {
 }
 
 
+@functools.cache
+def device_models():
+    """django-otp's device models (``device_classes`` walks every installed model each time)."""
+    return tuple(device_classes())
+
+
 def requires_second_factor(user):
+    """Whether this user must give a second factor: asked on every request of a logged-in
+    visitor who has not given one (every member), so in one query: a confirmed device of any
+    kind, or a membership of a group that must use it (django-otp's ``user_has_device`` asks
+    each device table in turn, and the groups were a third query)."""
     if not user.is_authenticated:
         return False
-    if user_has_device(user, confirmed=True):
+    enforced = getattr(settings, "ADMIN_2FA_REQUIRED", True)
+    if enforced and user.is_superuser:
         return True
-    if not getattr(settings, "ADMIN_2FA_REQUIRED", True):
+    reasons = [
+        model.objects.devices_for_user(user, confirmed=True).order_by().values_list("pk")
+        for model in device_models()
+    ]
+    required = getattr(settings, "ADMIN_2FA_REQUIRED_GROUPS", []) if enforced else []
+    if required:
+        reasons.append(user.groups.filter(name__in=required).order_by().values_list("pk"))
+    if not reasons:
         return False
-    if user.is_superuser:
-        return True
-    required = getattr(settings, "ADMIN_2FA_REQUIRED_GROUPS", [])
-    return user.groups.filter(name__in=required).exists()
+    combined = reasons[0].union(*reasons[1:], all=True) if len(reasons) > 1 else reasons[0]
+    return bool(list(combined[:1]))
 
 
 class SecondFactorMiddleware:

@@ -1,6 +1,8 @@
 """``{% shared "name" key=value ... %} ... {% endshared %}``: see ``home.fragments``."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from home.fragments import render_shared
 
@@ -29,3 +31,15 @@ def shared(parser, token):
     nodelist = parser.parse(("endshared",))
     parser.delete_first_token()
     return SharedNode(bits[1][1:-1], values, nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def home_listings(context, page):
+    """The home page's registered lists (``home.listings``), each in its own template, for the
+    ``viewer`` of the surrounding {% shared %} block."""
+    return mark_safe(  # noqa: S308 (rendered templates)
+        "".join(
+            render_to_string(listing["template"], {"items": listing["items"]})
+            for listing in page.listings_for(context["viewer"])
+        )
+    )

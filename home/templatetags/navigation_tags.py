@@ -3,9 +3,12 @@
 from django import template
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
 
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from home.caching import cached
@@ -20,6 +23,32 @@ def get_navigation(context):
     if request is None:
         return {"menu": [], "footer": []}
     return build_navigation(request, current_page=context.get("page"))
+
+
+def may_open_admin(user):
+    """Whether Wagtail's user bar shows for this user (``wagtailadmin.access_admin``) in one query.
+
+    Wagtail asks ``user.has_perm``, which loads all of the user's permissions and all of their
+    groups' (two queries) on every page of every logged-in member, who almost never has any.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        content_type__app_label="wagtailadmin",
+        codename="access_admin",
+    ).exists()
+
+
+@register.simple_tag(takes_context=True)
+def site_userbar(context):
+    """Wagtail's ``{% wagtailuserbar %}``, asked only of people who may open the admin."""
+    request = context.get("request")
+    if not may_open_admin(getattr(request, "user", None)):
+        return ""
+    return wagtailuserbar(context)
 
 
 def _home_page_url(request, language_code):

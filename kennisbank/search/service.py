@@ -21,9 +21,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
+from cms.sites import site_root_paths
 from home.privacy import denied_paths, is_denied
 from kennisbank.models import Audience, Kind
 
@@ -267,7 +268,7 @@ def promotions(query):
     if not picks:
         return []
     denied = denied_paths(query.user)
-    root_paths = Site.get_site_root_paths()
+    root_paths = site_root_paths()
     shown = []
     for pick in picks:
         if pick.page_id:
@@ -317,11 +318,11 @@ def log_search(query, total):
 
 
 def pages_for_hits(page_ids):
-    """{id: page} for a page of hits, ready for ``get_url()``: the site root paths are read once
-    for all of them and kept where Wagtail's ``get_url`` looks first (else every URL reads them
-    from the cache again)."""
+    """{id: page} for a page of hits, ready for ``get_url()``: the site root paths (from this
+    process's memory for the content generation, ``cms.sites``) are kept where Wagtail's
+    ``get_url`` looks first (else every URL reads them from the cache again)."""
     pages = Page.objects.in_bulk(page_ids)
-    root_paths = Site.get_site_root_paths()
+    root_paths = site_root_paths()
     for page in pages.values():
         page._wagtail_cached_site_root_paths = root_paths
     return pages

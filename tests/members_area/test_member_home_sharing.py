@@ -249,3 +249,23 @@ def rf_request(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+def test_the_member_home_from_the_shared_lists_costs_a_few_queries(world, builds):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    get_home(world.users["member_a"], world=world)  # builds the shared lists
+    client = Client()
+    client.force_login(dirk)
+    client.get(world.members_area.url)  # this process's memos for the content generation
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(world.members_area.url)
+    assert response.status_code == 200
+    assert "Ingelogd als Dirk" in response.content.decode()
+    assert len(builds) == 1
+    # The session (in the database here; Redis in production), the user, whether a second factor
+    # is needed, the page of the URL, the member's binnenbuurt, their groups and whether the user
+    # bar shows. Routing, view restrictions and the site settings come from memory.
+    assert len(queries) <= 7, [query["sql"][:120] for query in queries]
