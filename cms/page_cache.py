@@ -19,12 +19,19 @@ content stays safe by construction:
 Anonymous responses that may be stored also carry ``Cache-Control: public, max-age=0,
 s-maxage=CDN_CACHE_SECONDS`` for a CDN in front (``mark_shared_cacheable``).
 
+Pages are stored gzip-compressed, once, and a hit is sent as stored to every client that accepts
+gzip (nearly all), so a hit costs no compression; the rare client without gzip gets it
+decompressed. Everything else (logged-in pages, misses) is compressed on the way out by Django's
+``GZipMiddleware`` above this one, which pads each response with random bytes against BREACH
+(a cached page holds no secret: no CSRF token, no session, nothing personal).
+
 The generation lives in the cache too, so invalidation reaches every worker only with a shared
 cache (Redis); ``PAGE_CACHE_ENABLED`` is therefore on by default only when ``REDIS_URL`` is set.
 """
 
 import contextlib
 import contextvars
+import gzip
 import hashlib
 import threading
 import time
@@ -36,7 +43,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from wagtail.models import Page
 from wagtail.signals import page_unpublished, post_page_move
@@ -256,7 +264,8 @@ def cache_key(request, current=None):
     cookie_part = "|".join(request.COOKIES.get(name, "") for name in KEY_COOKIES)
     identity = f"{request.get_host()}|{request.get_full_path()}|{cookie_part}"
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"page:{generation() if current is None else current}:{digest}"
+    # "pagez": the stored body is compressed (an entry of the earlier format is never read).
+    return f"pagez:{generation() if current is None else current}:{digest}"
 
 
 def is_cacheable_request(request):
@@ -318,12 +327,7 @@ class AnonymousPageCacheMiddleware:
             if stored is not None:
                 _pages.set(current, key, stored, stored[2])
         if stored is not None and still_current(stored[3]):
-            content, headers, _expires_at, _tags = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return mark_shared_cacheable(request, response)
+            return mark_shared_cacheable(request, cached_response(request, stored))
         with collecting_tags() as tags:
             response = mark_shared_cacheable(request, self.get_response(request))
             # Rendered inside: the template's fragments add their tags.
@@ -332,11 +336,29 @@ class AnonymousPageCacheMiddleware:
         if is_cacheable_response(response):
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
             seconds = settings.PAGE_CACHE_SECONDS
-            stored = (response.content, headers, time.time() + seconds, tags)
+            # Compressed once here; deterministic (mtime 0): the page holds nothing secret.
+            body = gzip.compress(response.content, compresslevel=6, mtime=0)
+            stored = (body, headers, time.time() + seconds, tags)
             cache.set(key, stored, seconds)
             _pages.set(current, key, stored, stored[2])
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def cached_response(request, stored):
+    """A page from the cache: its compressed body as stored when the client accepts gzip."""
+    body, headers, _expires_at, _tags = stored
+    accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(body if accepts_gzip else gzip.decompress(body))
+    for name, value in headers.items():
+        response[name] = value
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    # Either way: a cache in front must keep the two apart.
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["X-Page-Cache"] = "hit"
+    return response
 
 
 def _content_changed(sender, instance=None, **kwargs):

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come compressed from disk), above the page cache: a cached
+    # page is stored compressed and sent as it is; everything else is compressed here, with
+    # Django's BREACH padding (cms/page_cache.py).
+    "django.middleware.gzip.GZipMiddleware",
     # Above the page cache so that cached pages get the request id and the security headers too.
     "cms.structured_logging.RequestIdMiddleware",
     "cms.security.SecurityHeadersMiddleware",

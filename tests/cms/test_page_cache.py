@@ -154,3 +154,48 @@ def test_personal_or_variant_pages_get_no_public_cache_control(client, home_page
     settings.CDN_CACHE_SECONDS = 0
     client.logout()
     assert "s-maxage" not in Client().get("/nl/").get("Cache-Control", "")
+
+
+def test_a_cached_page_is_stored_compressed_once_and_sent_as_stored(client, home_page):
+    import gzip
+
+    from cms import page_cache
+
+    plain = client.get("/nl/").content  # a miss, no Accept-Encoding: uncompressed
+    first = client.get("/nl/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    second = client.get("/nl/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert first["X-Page-Cache"] == second["X-Page-Cache"] == "hit"
+    assert first["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first["Vary"]
+    # The very bytes that were stored: no compression per hit (and no random padding).
+    assert first.content == second.content
+    assert gzip.decompress(first.content) == plain
+    assert int(first["Content-Length"]) == len(first.content) < len(plain)
+    stored = [
+        key for key in page_cache._pages.entries if key.startswith("pagez:")
+    ]  # one entry for the page, whatever the client accepts
+    assert len(stored) == 1
+
+
+def test_a_client_without_gzip_gets_the_cached_page_uncompressed(client, home_page):
+    plain = client.get("/nl/").content
+    response = client.get("/nl/", HTTP_ACCEPT_ENCODING="identity")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in response
+    assert "Accept-Encoding" in response["Vary"]
+    assert response.content == plain
+
+
+def test_pages_that_are_not_cached_are_compressed_with_breach_padding(client, home_page, member):
+    import gzip
+
+    client.force_login(member)
+    first = client.get("/nl/", HTTP_ACCEPT_ENCODING="gzip")
+    second = client.get("/nl/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "X-Page-Cache" not in first
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first["Vary"]
+    assert gzip.decompress(first.content) == gzip.decompress(second.content)
+    # Django's GZipMiddleware pads every response with random bytes (BREACH): same page,
+    # different compressed bytes.
+    assert first.content != second.content
