@@ -46,7 +46,7 @@ from .values import (
 )
 
 # The apps in the order of the stack: a lower layer's content exists before a higher one's.
-DEMO_APPS = ["home", "kennisbank", "events", "members_area", "subscriptions"]
+DEMO_APPS = ["home", "kennisbank", "events", "members_area", "subscriptions", "burenhulp"]
 DEMO_LANGUAGE = "nl"
 PAGE_KEYS = {"model", "slug", "children", "translations", "initial", "login_required", "path"}
 
