@@ -177,7 +177,9 @@ def start_gunicorn(port, static_root, page_cache, log_path=None):
         command, cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log
     )
     process.log_file = log
-    deadline = time.monotonic() + 60
+    # Loading the application in the master and the workers' first request take over a minute
+    # when the machine is shared with other test suites.
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
