@@ -1,0 +1,201 @@
+"""Becoming a member on a phone without JavaScript, the coordinator's approval, the welcome link
+and the first login; then a member changes their phone and consents. axe-core on every page.
+
+The demo's coordinator (Henk) runs Rivierenbuurt-Noord. The live server shares this process's
+locmem outbox, so the welcome e-mail is read from ``django.core.mail.outbox``. Names and addresses
+are unique per run: the browser tests share one database for the session.
+"""
+
+import re
+import time
+import uuid
+
+import pytest
+from axes.models import AccessAttempt
+from playwright.sync_api import expect
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+
+from cms.accounts.models import RequestCounter
+from home.form_protection import MIN_SECONDS
+from members_area.membership.models import Membership
+from members_area.models import Binnenbuurt, Member
+from members_area.services import enrol_member
+from tests.demo_accounts import PASSWORD
+
+STADSDORP = "rivierenbuurt-noord"
+NEW_PASSWORD = "Buurt-welkom-2026!"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    AccessAttempt.objects.all().delete()
+    RequestCounter.objects.all().delete()
+    cache.clear()
+    yield
+    AccessAttempt.objects.all().delete()
+    RequestCounter.objects.all().delete()
+
+
+@pytest.fixture
+def phone_without_js(browser):
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    # The last page the server sent; read without running a script (see check_page).
+    page.documents = []
+    page.on(
+        "response",
+        lambda response: (
+            (response.request.resource_type == "document" and response.status == 200)
+            and page.documents.append(response)
+        ),
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def check_page(browser, assert_accessible):
+    """axe-core on what the JavaScript-less phone shows.
+
+    axe is a script, and scripts do not run in a context without JavaScript (Playwright's
+    evaluate, and so content(), waits for ever there), so the HTML the server sent for the page
+    (with a <base> so that the site's own stylesheets load) is checked in a second phone-sized
+    context that runs scripts.
+    """
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    axe_page = context.new_page()
+
+    def check(page, label):
+        expect(page.locator("h1").first).to_be_visible()
+        response = page.documents[-1]
+        html = response.text().replace("<head>", f'<head><base href="{response.url}">', 1)
+        axe_page.set_content(html, wait_until="load")
+        assert_accessible(axe_page, label)
+        width = axe_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{label} scrolls sideways ({width}px)"
+
+    yield check
+    context.close()
+
+
+def log_in(page, base_url, email, password):
+    page.goto(f"{base_url}/nl/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label(re.compile(r"^Wachtwoord")).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def log_out(page):
+    page.context.clear_cookies()
+
+
+def test_apply_approve_set_password_and_log_in(live_server, phone_without_js, check_page):
+    page = phone_without_js
+    base = live_server.url
+    tag = uuid.uuid4().hex[:6]
+    email = f"greet-{tag}@voorbeeld.example"
+    last_name = f"Jansen-{tag}"
+
+    # 1. Apply on a phone, without JavaScript; a mistake first, then the suggestion button.
+    page.goto(f"{base}/nl/lidmaatschap/aanmelden/{STADSDORP}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lid worden van")
+    check_page(page, "apply form")
+    shown = time.monotonic()
+    page.get_by_label(re.compile(r"^Voornaam")).fill("Greet")
+    page.get_by_label("Achternaam").fill(last_name)
+    page.get_by_label("Straat en huisnummer").fill("Lindengracht 30")
+    page.get_by_label("Postcode").fill("10")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Mijn naam en telefoonnummer mogen op de lijst van mijn binnenbuurt.").check()
+    page.get_by_label(re.compile("^Ik geef het stadsdorp toestemming")).check()
+    time.sleep(max(0, MIN_SECONDS + 0.5 - (time.monotonic() - shown)))
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_text("Een postcode is 4 cijfers en 2 letters").first).to_be_visible()
+    expect(page.get_by_label("Achternaam")).to_have_value(last_name)  # what was typed stays
+    check_page(page, "apply form with errors")
+    page.get_by_label("Postcode").fill("1015 KE")
+    time.sleep(MIN_SECONDS + 0.5)  # a person, not a robot (home.form_protection)
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/verstuurd/$"))
+    check_page(page, "application sent")
+
+    # 2. The coordinator approves it from the queue.
+    log_in(page, base, "henk@leden.example", PASSWORD)
+    page.goto(f"{base}/nl/ledenadministratie/")
+    check_page(page, "queue")
+    page.get_by_role("link", name=re.compile(f"Greet {last_name}")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(last_name)
+    check_page(page, "application")
+    page.get_by_label("Goedkeuren: deze persoon wordt lid").check()
+    page.get_by_label("Binnenbuurt van het nieuwe lid").select_option(label="Lindengracht")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text(f"Greet {last_name} is nu lid.")).to_be_visible()
+    member = Member.objects.get(user__email=email)
+    assert member.binnenbuurt.name == "Lindengracht"
+    assert Membership.objects.get(member=member).stadsdorp.slug == STADSDORP
+    log_out(page)
+
+    # 3. The welcome e-mail's link: choose a password, then log in with it.
+    (welcome,) = [message for message in mail.outbox if message.to == [email]]
+    link = re.search(r"https?://\S+/welkom/\S+/", welcome.body).group(0)
+    # Membership e-mails name the site's configured address, not the live server's port.
+    page.goto(re.sub(r"^https?://[^/]+", base, link))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom: kies uw wachtwoord")
+    check_page(page, "welcome: choose a password")
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^Nieuw wachtwoord bevestigen")).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Wachtwoord opslaan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw nieuwe wachtwoord is opgeslagen")
+    check_page(page, "password saved")
+    log_in(page, base, email, NEW_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/nl/mijn-stadsdorp/$"))
+    expect(page.get_by_role("heading", name="Uw binnenbuurt: Lindengracht")).to_be_visible()
+
+
+def test_member_changes_phone_and_consent(live_server, phone_without_js, check_page):
+    page = phone_without_js
+    base = live_server.url
+    # A member of its own, so that the demo's members stay as other tests expect them.
+    email = f"lid-{uuid.uuid4().hex[:8]}@leden.example"
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password=PASSWORD, first_name="Bert", last_name="Buur"
+    )
+    bert = enrol_member(
+        Member.objects.create(user=user, binnenbuurt=Binnenbuurt.objects.get(name="Lindengracht"))
+    )
+    phone = f"06 {uuid.uuid4().int % 10**8:08d}"
+    log_in(page, base, email, PASSWORD)
+    page.goto(f"{base}/nl/mijn-profiel/")
+    check_page(page, "my profile")
+    page.get_by_label(re.compile(r"^Telefoonnummer")).fill("")
+    page.get_by_label(re.compile(r"^Voornaam")).fill("")
+    page.get_by_role("button", name="Opslaan").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link", name=re.compile("^Voornaam"))).to_be_visible()
+    check_page(page, "my profile with errors")
+    page.get_by_label(re.compile(r"^Voornaam")).fill("Bert")
+    page.get_by_label(re.compile(r"^Telefoonnummer")).fill(phone)
+    page.get_by_label("Bel mij liever dan dat u mij mailt.").check()
+    page.get_by_label("Mijn adres mag op de lijst van mijn binnenbuurt.").check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Uw gegevens zijn opgeslagen.")).to_be_visible()
+    expect(page.get_by_label(re.compile(r"^Telefoonnummer"))).to_have_value(phone)
+    expect(page.get_by_label("Bel mij liever dan dat u mij mailt.")).to_be_checked()
+    bert.refresh_from_db()
+    membership = Membership.objects.get(member=bert)
+    assert bert.phone == phone
+    assert membership.prefers_phone and membership.share_address
+    page.get_by_role("link", name="E-mailadres wijzigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mailadres wijzigen")
+    check_page(page, "change e-mail address")
