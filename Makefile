@@ -25,20 +25,29 @@ test: install install-browser ## Run lint, the import contracts, Django checks a
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 	@# The browser tests share one demo site for their whole session, so they run on their own.
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	@# Lighthouse (slow: about a minute a page) runs in .ci/run.
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest tests/browser -m "not lighthouse" $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip uv
 
-install: $(BIN)/python ## Install the locked Python dependencies into .venv and axe-core for tests
+# Exits non-zero unless every package of package.json is in node_modules at its pinned version, so
+# a package added to package.json is installed on the next `make install`, also on a clean checkout.
+NPM_PINNED_CHECK := const wanted = require('./package.json').devDependencies; \
+	for (const [name, version] of Object.entries(wanted)) { let found; \
+	try { found = require('./node_modules/' + name + '/package.json').version; } catch (error) {} \
+	if (found !== version) process.exit(1); }
+
+install: $(BIN)/python ## Install the locked Python dependencies into .venv and the npm test tools (axe-core, vnu-jar, Lighthouse)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/lock.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@if command -v npm >/dev/null; then [ -f node_modules/axe-core/axe.min.js ] || npm install --silent; \
-	else echo "npm not found: browser accessibility tests need it (apt-get install npm)"; fi
+	@if command -v npm >/dev/null; then node -e "$(NPM_PINNED_CHECK)" || npm install --silent; \
+	else echo "npm not found: the browser tests need it (apt-get install npm)"; fi
 
-install-browser: ## Install Debian's Chromium for the browser tests when it is missing
+install-browser: ## Install Debian's Chromium and Java (for the HTML checker) when they are missing
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
 lock: $(BIN)/python ## Re-resolve the pinned versions (requirements/lock.txt, and runtime.txt for the image)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt

@@ -118,7 +118,8 @@ class ProfileForm(forms.ModelForm):
         fields = ["phone", "address", "listed_consent", "language"]
         widgets = {
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            # "street-address" is for a multi-line field (a textarea); one line is "address-line1".
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
     def __init__(self, *args, **kwargs):
