@@ -56,7 +56,7 @@ class ApplicantFields(forms.Form):
     street_address = forms.CharField(
         label=_("Straat en huisnummer"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={"required": _("Vul uw straat en huisnummer in.")},
     )
     postcode = forms.CharField(

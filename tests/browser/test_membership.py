@@ -39,52 +39,6 @@ def fresh_rate_limits():
     RequestCounter.objects.all().delete()
 
 
-@pytest.fixture
-def phone_without_js(browser):
-    context = browser.new_context(
-        locale="nl-NL", viewport={"width": 390, "height": 844}, java_script_enabled=False
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    # The last page the server sent; read without running a script (see check_page).
-    page.documents = []
-    page.on(
-        "response",
-        lambda response: (
-            (response.request.resource_type == "document" and response.status == 200)
-            and page.documents.append(response)
-        ),
-    )
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def check_page(browser, assert_accessible):
-    """axe-core on what the JavaScript-less phone shows.
-
-    axe is a script, and scripts do not run in a context without JavaScript (Playwright's
-    evaluate, and so content(), waits for ever there), so the HTML the server sent for the page
-    (with a <base> so that the site's own stylesheets load) is checked in a second phone-sized
-    context that runs scripts.
-    """
-    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(15_000)
-    axe_page = context.new_page()
-
-    def check(page, label):
-        expect(page.locator("h1").first).to_be_visible()
-        response = page.documents[-1]
-        html = response.text().replace("<head>", f'<head><base href="{response.url}">', 1)
-        axe_page.set_content(html, wait_until="load")
-        assert_accessible(axe_page, label)
-        width = axe_page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"{label} scrolls sideways ({width}px)"
-
-    yield check
-    context.close()
-
-
 def log_in(page, base_url, email, password):
     page.goto(f"{base_url}/nl/login/")
     page.get_by_label("E-mailadres").fill(email)
