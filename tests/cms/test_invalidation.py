@@ -56,6 +56,8 @@ NOT_SHOWN = {
     "membership.application": "applications",
     "membership.membership": "the membership administration",
     "membership.memberimport": "the membership administration",
+    "membership.contribution": "the membership administration and the member's own profile",
+    "membership.emailchange": "the member's own profile (pending e-mail address changes)",
 }
 OWN_APPS = {"accounts", "home", "kennisbank", "kennisbank_search", "events", "members_area"} | {
     "subscriptions",
