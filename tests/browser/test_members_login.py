@@ -8,28 +8,16 @@ import re
 import uuid
 
 import pytest
-from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 
-from cms.accounts.models import RequestCounter
 from members_area.models import Binnenbuurt, Member
 from members_area.services import enrol_member
 from tests.demo_accounts import PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # The limits are counted in the database, which the browser tests share for the session.
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
-    cache.clear()
-    yield
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def new_member(binnenbuurt_name="Zonnehof"):

@@ -6,24 +6,12 @@ import re
 import uuid
 
 import pytest
-from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
-from django.core.cache import cache
-
-from cms.accounts.models import RequestCounter
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage
 from tests.demo_accounts import PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # The limits are counted in the database, which the browser tests share for the session.
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def log_in(page, base_url, email):

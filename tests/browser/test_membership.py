@@ -11,32 +11,21 @@ import time
 import uuid
 
 import pytest
-from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 
-from cms.accounts.models import RequestCounter
 from home.form_protection import MIN_SECONDS
 from members_area.membership.models import Membership
 from members_area.models import Binnenbuurt, Member
 from members_area.services import enrol_member
 from tests.demo_accounts import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 STADSDORP = "rivierenbuurt-noord"
 NEW_PASSWORD = "Buurt-welkom-2026!"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
-    cache.clear()
-    yield
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
 
 
 def log_in(page, base_url, email, password):

@@ -6,28 +6,17 @@ import re
 import uuid
 
 import pytest
-from axes.models import AccessAttempt
 from playwright.sync_api import expect
 
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail import get_connection
 
-from cms.accounts.models import RequestCounter
 from members_area.subscriptions import sending
 from members_area.subscriptions.models import NewsletterIndexPage, NewsletterPage, Subscriber
 from tests.demo_accounts import PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # The limits are counted in the database, which the browser tests share for the session.
-    AccessAttempt.objects.all().delete()
-    RequestCounter.objects.all().delete()
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def link_from(message, pattern, live_server):
