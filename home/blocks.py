@@ -6,6 +6,7 @@ See https://docs.wagtail.org/en/stable/topics/streamfield.html
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -18,12 +19,17 @@ from wagtail.images.blocks import ImageChooserBlock
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "document-link", "ol", "ul"]
 
 
+class HeadingLevel(models.TextChoices):
+    H2 = "h2", _("Kop (niveau 2)")
+    H3 = "h3", _("Tussenkop (niveau 3)")
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("kop"), max_length=120)
     level = blocks.ChoiceBlock(
         label=_("niveau"),
-        choices=[("h2", _("Kop (niveau 2)")), ("h3", _("Tussenkop (niveau 3)"))],
-        default="h2",
+        choices=HeadingLevel.choices,
+        default=HeadingLevel.H2,
         help_text=_("Gebruik niveau 3 alleen onder een kop van niveau 2."),
     )
     anchor = blocks.CharBlock(

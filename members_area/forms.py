@@ -14,8 +14,9 @@ from wagtail.images.fields import WagtailImageField
 
 from cms.accounts.forms import LockoutMessageMixin
 from cms.accounts.lockout import is_locked_out, locked_message
+from home.models import Language
 
-from .models import LANGUAGE_CHOICES, Member
+from .models import Member
 
 INVALID_LOGIN_MESSAGE = _(
     "Het e-mailadres of het wachtwoord klopt niet. Let op hoofdletters in het wachtwoord."
@@ -110,7 +111,7 @@ class ProfileForm(forms.ModelForm):
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
     language = forms.ChoiceField(
-        label=_("Voorkeurstaal"), choices=LANGUAGE_CHOICES, widget=forms.RadioSelect
+        label=_("Voorkeurstaal"), choices=Language.choices, widget=forms.RadioSelect
     )
 
     class Meta:

@@ -17,6 +17,15 @@ from home.listings import home_page_listings
 from home.privacy import may_have_restrictions, view_restrictions_of
 
 
+class Language(models.TextChoices):
+    """The language someone wants our messages in (a member, an applicant, a subscriber) and the
+    language of a search synonym: the codes of ``settings.LANGUAGES``, labelled in the reader's
+    language (the language switcher names each language in itself instead)."""
+
+    NL = "nl", _("Nederlands")
+    EN = "en", _("Engels")
+
+
 class SocialMetadataMixin(models.Model):
     """Open Graph data; the image falls back to the listing image."""
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from home.models import Language
+
 
 class SearchEntry(models.Model):
     """One searchable thing: a live kennisbank item, or a glossary term (then ``page`` is the
@@ -101,8 +103,8 @@ class Synonym(index.Indexed, models.Model):
     language = models.CharField(
         _("taal"),
         max_length=10,
-        choices=[("nl", "Nederlands"), ("en", "English")],
-        default="nl",
+        choices=Language,
+        default=Language.NL,
     )
     terms = models.CharField(
         _("woorden"),

@@ -61,9 +61,9 @@ def filtered(stadsdorp, data):
 def _totals(stadsdorp, year):
     counts = contributions.overview(stadsdorp, year).aggregate(
         members=Count("pk"),
-        paid=Count("pk", filter=Q(c_status=Contribution.STATUS_PAID)),
-        exempt=Count("pk", filter=Q(c_status=Contribution.STATUS_EXEMPT)),
-        received=Sum("c_amount", filter=Q(c_status=Contribution.STATUS_PAID)),
+        paid=Count("pk", filter=Q(c_status=Contribution.Status.PAID)),
+        exempt=Count("pk", filter=Q(c_status=Contribution.Status.EXEMPT)),
+        received=Sum("c_amount", filter=Q(c_status=Contribution.Status.PAID)),
     )
     counts["open"] = counts["members"] - counts["paid"] - counts["exempt"]
     return counts
@@ -89,7 +89,7 @@ def overview(request):
                 messages.success(request, _("Het bedrag en de termijn zijn opgeslagen."))
                 return redirect(f"{request.path}?stadsdorp={stadsdorp.pk}&jaar={year}")
         elif action == "remind":
-            open_members = contributions.filter_status(members, Contribution.STATUS_OPEN)
+            open_members = contributions.filter_status(members, Contribution.Status.OPEN)
             count = tasks.remind_by_email(stadsdorp, year, open_members)
             if count:
                 messages.success(
@@ -139,7 +139,7 @@ def edit(request, member_id, year):
     membership = getattr(member, "membership", None)
     stadsdorp = membership.stadsdorp if membership else member.binnenbuurt.stadsdorp
     current = Contribution.objects.filter(membership__member=member, year=year).first()
-    initial = {"status": Contribution.STATUS_OPEN}
+    initial = {"status": Contribution.Status.OPEN}
     if current is not None:
         initial = {
             "status": current.status,

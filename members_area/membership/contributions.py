@@ -37,11 +37,11 @@ def yearly_amount(stadsdorp):
 def record(member, year, *, status, by=None, paid_on=None, method="", amount=None, note=""):
     """Set a member's contribution for a year; the same form sent twice gives the same row."""
     membership = membership_for(member)
-    if status not in dict(Contribution.STATUS_CHOICES):
+    if status not in Contribution.Status.values:
         raise MembershipError(_("Kies betaald, niet betaald of vrijgesteld."))
-    if status == Contribution.STATUS_PAID and paid_on is None:
+    if status == Contribution.Status.PAID and paid_on is None:
         paid_on = timezone.localdate()
-    if status != Contribution.STATUS_PAID:
+    if status != Contribution.Status.PAID:
         paid_on, method = None, ""
     if amount is None:
         amount = yearly_amount(membership.stadsdorp)
@@ -64,7 +64,7 @@ def overview(stadsdorp, year):
     ``c_status``, ``c_paid_on``, ``c_method``, ``c_amount``, ``c_reminded_at`` — one query."""
     return (
         access.members_of(stadsdorp)
-        .exclude(membership__status=Membership.STATUS_ENDED)
+        .exclude(membership__status=Membership.Status.ENDED)
         .annotate(
             this_year=FilteredRelation(
                 "membership__contributions",
@@ -83,19 +83,19 @@ def overview(stadsdorp, year):
 
 
 def filter_status(members, status):
-    if status == Contribution.STATUS_OPEN:
-        return members.filter(Q(c_status=Contribution.STATUS_OPEN) | Q(c_status__isnull=True))
-    if status in (Contribution.STATUS_PAID, Contribution.STATUS_EXEMPT):
+    if status == Contribution.Status.OPEN:
+        return members.filter(Q(c_status=Contribution.Status.OPEN) | Q(c_status__isnull=True))
+    if status in (Contribution.Status.PAID, Contribution.Status.EXEMPT):
         return members.filter(c_status=status)
     return members
 
 
 def status_label(status):
-    return dict(Contribution.STATUS_CHOICES)[status or Contribution.STATUS_OPEN]
+    return Contribution.Status(status or Contribution.Status.OPEN).label
 
 
 def method_label(method):
-    return dict(Contribution.METHOD_CHOICES).get(method or "", "")
+    return dict(Contribution.Method.choices).get(method or "", "")
 
 
 def open_rows(stadsdorp, year, members):
@@ -120,7 +120,7 @@ def open_rows(stadsdorp, year, members):
         ignore_conflicts=True,
     )
     return Contribution.objects.filter(
-        membership_id__in=membership_ids, year=year, status=Contribution.STATUS_OPEN
+        membership_id__in=membership_ids, year=year, status=Contribution.Status.OPEN
     )
 
 
@@ -141,8 +141,8 @@ def mark_for_reminder(stadsdorp, year, members):
 def reminder_messages(contribution_ids):
     """The e-mails for these contributions, if still unpaid (the task builds and sends them)."""
     contributions = (
-        Contribution.objects.filter(pk__in=contribution_ids, status=Contribution.STATUS_OPEN)
-        .exclude(membership__status=Membership.STATUS_ENDED)
+        Contribution.objects.filter(pk__in=contribution_ids, status=Contribution.Status.OPEN)
+        .exclude(membership__status=Membership.Status.ENDED)
         .select_related("membership__member__user", "membership__stadsdorp")
     )
     settings_rows = {}
@@ -159,7 +159,7 @@ def reminder_messages(contribution_ids):
 
 def letters_for(stadsdorp, year):
     """The unpaid members without e-mail, for the printable reminder letters."""
-    members = filter_status(overview(stadsdorp, year), Contribution.STATUS_OPEN).filter(
+    members = filter_status(overview(stadsdorp, year), Contribution.Status.OPEN).filter(
         user__email=""
     )
     return list(members.order_by("user__last_name", "user__first_name", "pk"))
@@ -178,27 +178,27 @@ def parse_paid(value):
     if value is None:
         return None
     if isinstance(value, bool):
-        return Contribution.STATUS_PAID if value else Contribution.STATUS_OPEN
+        return Contribution.Status.PAID if value else Contribution.Status.OPEN
     if hasattr(value, "year") and hasattr(value, "month"):  # a date: the day it was paid
-        return Contribution.STATUS_PAID
+        return Contribution.Status.PAID
     if isinstance(value, int | float):
-        return Contribution.STATUS_PAID if value > 0 else Contribution.STATUS_OPEN
+        return Contribution.Status.PAID if value > 0 else Contribution.Status.OPEN
     text = str(value).strip().lower()
     if not text:
         return None
     if text in PAID_WORDS:
-        return Contribution.STATUS_PAID
+        return Contribution.Status.PAID
     if text in OPEN_WORDS:
-        return Contribution.STATUS_OPEN
+        return Contribution.Status.OPEN
     if text in EXEMPT_WORDS:
-        return Contribution.STATUS_EXEMPT
+        return Contribution.Status.EXEMPT
     amount = text.replace("€", "").replace("eur", "").replace(",", ".").strip()
     try:
-        return Contribution.STATUS_PAID if float(amount) > 0 else Contribution.STATUS_OPEN
+        return Contribution.Status.PAID if float(amount) > 0 else Contribution.Status.OPEN
     except ValueError:
         pass
     if any(separator in text for separator in "-/.") and any(ch.isdigit() for ch in text):
-        return Contribution.STATUS_PAID  # a date written as text
+        return Contribution.Status.PAID  # a date written as text
     raise ValueError(value)
 
 
@@ -226,7 +226,7 @@ def import_statuses(wanted, year, amount):
                 )
             )
             changed_ids.add(membership_id)
-        elif row.status != status and status != Contribution.STATUS_OPEN:
+        elif row.status != status and status != Contribution.Status.OPEN:
             row.status = status
             row.updated_at = now
             changed.append(row)

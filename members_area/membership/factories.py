@@ -72,9 +72,9 @@ class MemberImportFactory(factory.django.DjangoModelFactory):
 class ContributionFactory(factory.django.DjangoModelFactory):
     membership = factory.SubFactory(MembershipFactory)
     year = 2026
-    status = Contribution.STATUS_PAID
+    status = Contribution.Status.PAID
     amount = "60.00"
-    method = Contribution.METHOD_TRANSFER
+    method = Contribution.Method.TRANSFER
 
     class Meta:
         model = Contribution

@@ -7,21 +7,20 @@ second post of the same form (a double click, a reload) the same application.
 
 from django import forms
 from django.core.validators import validate_email
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from home.form_protection import HONEYPOT_FIELD, TOKEN_FIELD, ProtectedForm
-from members_area.models import LANGUAGE_CHOICES
+from home.models import Language
 
 from .models import (
-    HEARD_FROM_CHOICES,
-    SOURCE_CHOICES,
-    SOURCE_MEETING,
-    SOURCE_PAPER,
-    SOURCE_PHONE,
+    Application,
     BinnenbuurtArea,
     Contribution,
+    Membership,
     MembershipSettings,
+    Source,
 )
 from .postcodes import invalid_lines, is_valid_postcode, normalise_postcode
 
@@ -87,8 +86,8 @@ class ApplicantFields(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("In welke taal wilt u berichten van ons?"),
-        choices=LANGUAGE_CHOICES,
-        initial="nl",
+        choices=Language.choices,
+        initial=Language.NL,
         widget=forms.RadioSelect,
     )
     binnenbuurt = BinnenbuurtChoiceField(
@@ -102,7 +101,7 @@ class ApplicantFields(forms.Form):
         ),
     )
     heard_from = forms.ChoiceField(
-        label=_("Hoe hoorde u van ons?"), choices=HEARD_FROM_CHOICES, required=False
+        label=_("Hoe hoorde u van ons?"), choices=Application.HeardFrom.choices, required=False
     )
     share_phone = forms.BooleanField(
         label=_("Mijn naam en telefoonnummer mogen op de lijst van mijn binnenbuurt."),
@@ -181,8 +180,8 @@ class OnBehalfApplicationForm(ApplicationForm):
 
     source = forms.ChoiceField(
         label=_("Hoe meldde deze persoon zich aan?"),
-        choices=[c for c in SOURCE_CHOICES if c[0] in (SOURCE_PAPER, SOURCE_PHONE, SOURCE_MEETING)],
-        initial=SOURCE_PAPER,
+        choices=[(s.value, s.label) for s in (Source.PAPER, Source.PHONE, Source.MEETING)],
+        initial=Source.PAPER,
         widget=forms.RadioSelect,
     )
 
@@ -205,17 +204,14 @@ class OnBehalfApplicationForm(ApplicationForm):
 class DecisionForm(forms.Form):
     """Approve, put on hold or decline one application."""
 
-    APPROVE = "approve"
-    HOLD = "hold"
-    DECLINE = "decline"
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Goedkeuren: deze persoon wordt lid")
+        HOLD = "hold", _("Even laten liggen (bijvoorbeeld: eerst bellen)")
+        DECLINE = "decline", _("Afwijzen")
 
     decision = forms.ChoiceField(
         label=_("Wat wilt u doen?"),
-        choices=[
-            (APPROVE, _("Goedkeuren: deze persoon wordt lid")),
-            (HOLD, _("Even laten liggen (bijvoorbeeld: eerst bellen)")),
-            (DECLINE, _("Afwijzen")),
-        ],
+        choices=Decision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies wat u met deze aanmelding wilt doen.")},
     )
@@ -246,7 +242,8 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("decision") == self.DECLINE and not cleaned_data.get("message"):
+        declined = cleaned_data.get("decision") == self.Decision.DECLINE
+        if declined and not cleaned_data.get("message"):
             self.add_error("message", _("Schrijf kort waarom, zodat de aanmelder het begrijpt."))
         return cleaned_data
 
@@ -286,8 +283,8 @@ class MemberFilterForm(forms.Form):
 
     NO_BINNENBUURT = "geen"
     STATUS_CHOICES = [
-        ("active", _("Leden")),
-        ("ended", _("Opgezegd")),
+        (Membership.Status.ACTIVE, _("Leden")),
+        (Membership.Status.ENDED, _("Opgezegd")),
         ("all", _("Iedereen")),
     ]
 
@@ -377,9 +374,9 @@ class ContributionFilterForm(forms.Form):
 
     STATUS_CHOICES = [
         ("", _("Iedereen")),
-        (Contribution.STATUS_OPEN, _("Niet betaald")),
-        (Contribution.STATUS_PAID, _("Betaald")),
-        (Contribution.STATUS_EXEMPT, _("Vrijgesteld")),
+        (Contribution.Status.OPEN, _("Niet betaald")),
+        (Contribution.Status.PAID, _("Betaald")),
+        (Contribution.Status.EXEMPT, _("Vrijgesteld")),
     ]
 
     jaar = forms.TypedChoiceField(label=_("Jaar"), coerce=int, required=False)
@@ -405,7 +402,7 @@ class ContributionForm(forms.Form):
 
     status = forms.ChoiceField(
         label=_("Betaald?"),
-        choices=Contribution.STATUS_CHOICES,
+        choices=Contribution.Status.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies betaald, niet betaald of vrijgesteld.")},
     )
@@ -421,7 +418,7 @@ class ContributionForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Hoe betaald"),
         required=False,
-        choices=[("", _("(zeg ik niet)")), *Contribution.METHOD_CHOICES],
+        choices=[("", _("(zeg ik niet)")), *Contribution.Method.choices],
     )
     amount = forms.DecimalField(
         label=_("Bedrag voor het jaar (euro)"),

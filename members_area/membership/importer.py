@@ -37,7 +37,7 @@ from members_area.services import sync_many_member_groups
 
 from . import contributions
 from .access import binnenbuurten_of
-from .models import SOURCE_IMPORT, Contribution, Membership
+from .models import Contribution, Membership, Source
 from .postcodes import is_valid_postcode, normalise_postcode, suggest_binnenbuurt
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -466,7 +466,7 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
         changes = _apply_changes(member, row, binnenbuurt)
         if row.paid is not None:
             before = paid_before.get(member.membership.pk)
-            if before is None or (before != row.paid and row.paid != Contribution.STATUS_OPEN):
+            if before is None or (before != row.paid and row.paid != Contribution.Status.OPEN):
                 paid_wanted[member.membership.pk] = row.paid
                 changes.append(_("betaald"))
         if changes:
@@ -563,7 +563,7 @@ def _create(to_create, stadsdorp, result):
                 postcode=row.postcode,
                 city=row.city,
                 paper_newsletter=not row.email,
-                source=SOURCE_IMPORT,
+                source=Source.IMPORT,
                 member_since=row.member_since or timezone.localdate(),
             )
             for member, (row, _b, _u) in zip(members, to_create, strict=True)

@@ -40,9 +40,9 @@ def filtered_members(stadsdorp, data):
     filters = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or "active"
     if status == "active":
-        members = members.exclude(membership__status=Membership.STATUS_ENDED)
+        members = members.exclude(membership__status=Membership.Status.ENDED)
     elif status == "ended":
-        members = members.filter(membership__status=Membership.STATUS_ENDED)
+        members = members.filter(membership__status=Membership.Status.ENDED)
     binnenbuurt = filters.get("binnenbuurt")
     if binnenbuurt == MemberFilterForm.NO_BINNENBUURT:
         members = members.filter(binnenbuurt__isnull=True)
@@ -127,7 +127,7 @@ def member_detail(request, member_id):
             "stadsdorp": stadsdorp,
             "move_form": move_form,
             "end_form": end_form,
-            "ended": bool(membership and membership.status == Membership.STATUS_ENDED),
+            "ended": bool(membership and membership.status == Membership.Status.ENDED),
         },
     )
 
@@ -159,7 +159,7 @@ def binnenbuurt_list_pdf(request, binnenbuurt_id):
     if binnenbuurt is None or not access.may_print_list(request.user, binnenbuurt):
         return no_access(request)
     members = list(
-        binnenbuurt.members.exclude(membership__status=Membership.STATUS_ENDED)
+        binnenbuurt.members.exclude(membership__status=Membership.Status.ENDED)
         .select_related("user", "membership")
         .order_by("user__last_name", "user__first_name")
     )

@@ -13,23 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 
-from members_area.models import LANGUAGE_CHOICES
+from home.models import Language
 
 from .postcodes import normalise_postcode
-
-PERIOD_MONTH = "month"
-PERIOD_QUARTER = "quarter"
-PERIOD_YEAR = "year"
-PERIOD_CHOICES = [
-    (PERIOD_MONTH, _("per maand")),
-    (PERIOD_QUARTER, _("per kwartaal")),
-    (PERIOD_YEAR, _("per jaar")),
-]
-PERIODS_PER_YEAR = {PERIOD_MONTH: 12, PERIOD_QUARTER: 4, PERIOD_YEAR: 1}
 
 
 class MembershipSettings(models.Model):
     """Who runs the membership of one stadsdorp, and its rules."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("per maand")
+        QUARTER = "quarter", _("per kwartaal")
+        YEAR = "year", _("per jaar")
+
+    PERIODS_PER_YEAR = {Period.MONTH: 12, Period.QUARTER: 4, Period.YEAR: 1}
 
     stadsdorp = models.OneToOneField(
         "home.StadsdorpPage",
@@ -72,7 +69,7 @@ class MembershipSettings(models.Model):
         help_text=_("Het bedrag per termijn, bijvoorbeeld 5,00 per maand. Leeg: geen contributie."),
     )
     contribution_period = models.CharField(
-        _("termijn"), max_length=10, choices=PERIOD_CHOICES, default=PERIOD_MONTH
+        _("termijn"), max_length=10, choices=Period, default=Period.MONTH
     )
     payment_instructions = models.TextField(
         _("zo betaalt u"),
@@ -106,7 +103,7 @@ class MembershipSettings(models.Model):
         """What a member pays in a year, or None when the stadsdorp asks no contribution."""
         if self.contribution_amount is None:
             return None
-        return self.contribution_amount * PERIODS_PER_YEAR[self.contribution_period]
+        return self.contribution_amount * self.PERIODS_PER_YEAR[self.contribution_period]
 
 
 class BinnenbuurtArea(models.Model):
@@ -143,45 +140,36 @@ class BinnenbuurtArea(models.Model):
         return str(self.binnenbuurt)
 
 
-SOURCE_ONLINE = "online"
-SOURCE_PAPER = "paper"
-SOURCE_PHONE = "phone"
-SOURCE_MEETING = "meeting"
-SOURCE_IMPORT = "import"
-SOURCE_CHOICES = [
-    (SOURCE_ONLINE, _("via de website")),
-    (SOURCE_PAPER, _("op een papieren formulier")),
-    (SOURCE_PHONE, _("telefonisch")),
-    (SOURCE_MEETING, _("op een bijeenkomst")),
-    (SOURCE_IMPORT, _("uit een ledenlijst ingelezen")),
-]
+class Source(models.TextChoices):
+    """How someone joined: an application and the membership it became keep the same value."""
 
-HEARD_FROM_CHOICES = [
-    ("", _("Zeg ik liever niet")),
-    ("neighbours", _("Via buren, vrienden of familie")),
-    ("flyer", _("Via een folder of poster")),
-    ("meeting", _("Op een bijeenkomst")),
-    ("website", _("Via de website")),
-    ("newspaper", _("Via de krant of het buurtblad")),
-    ("professional", _("Via de huisarts, het buurtteam of een andere organisatie")),
-    ("other", _("Anders")),
-]
+    ONLINE = "online", _("via de website")
+    PAPER = "paper", _("op een papieren formulier")
+    PHONE = "phone", _("telefonisch")
+    MEETING = "meeting", _("op een bijeenkomst")
+    IMPORT = "import", _("uit een ledenlijst ingelezen")
 
 
 class Application(models.Model):
     """Someone who asked to become a member: online, on paper, by phone or at a meeting."""
 
-    STATUS_NEW = "new"
-    STATUS_ON_HOLD = "on_hold"
-    STATUS_APPROVED = "approved"
-    STATUS_DECLINED = "declined"
-    STATUS_CHOICES = [
-        (STATUS_NEW, _("nieuw")),
-        (STATUS_ON_HOLD, _("even laten liggen")),
-        (STATUS_APPROVED, _("lid geworden")),
-        (STATUS_DECLINED, _("afgewezen")),
-    ]
-    OPEN_STATUSES = (STATUS_NEW, STATUS_ON_HOLD)
+    class Status(models.TextChoices):
+        NEW = "new", _("nieuw")
+        ON_HOLD = "on_hold", _("even laten liggen")
+        APPROVED = "approved", _("lid geworden")
+        DECLINED = "declined", _("afgewezen")
+
+    OPEN_STATUSES = (Status.NEW, Status.ON_HOLD)
+
+    class HeardFrom(models.TextChoices):
+        UNSAID = "", _("Zeg ik liever niet")
+        NEIGHBOURS = "neighbours", _("Via buren, vrienden of familie")
+        FLYER = "flyer", _("Via een folder of poster")
+        MEETING = "meeting", _("Op een bijeenkomst")
+        WEBSITE = "website", _("Via de website")
+        NEWSPAPER = "newspaper", _("Via de krant of het buurtblad")
+        PROFESSIONAL = "professional", _("Via de huisarts, het buurtteam of een andere organisatie")
+        OTHER = "other", _("Anders")
 
     stadsdorp = models.ForeignKey(
         "home.StadsdorpPage",
@@ -197,11 +185,9 @@ class Application(models.Model):
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     language = models.CharField(
-        _("voorkeurstaal"), max_length=5, choices=LANGUAGE_CHOICES, default="nl"
+        _("voorkeurstaal"), max_length=5, choices=Language, default=Language.NL
     )
-    heard_from = models.CharField(
-        _("hoe kent u ons"), max_length=20, choices=HEARD_FROM_CHOICES, blank=True
-    )
+    heard_from = models.CharField(_("hoe kent u ons"), max_length=20, choices=HeardFrom, blank=True)
     binnenbuurt = models.ForeignKey(
         "members_area.Binnenbuurt",
         null=True,
@@ -224,9 +210,7 @@ class Application(models.Model):
     paper_newsletter = models.BooleanField(_("nieuwsbrief op papier"), default=False)
     note = models.TextField(_("opmerking"), blank=True, max_length=2000)
 
-    source = models.CharField(
-        _("aangemeld"), max_length=10, choices=SOURCE_CHOICES, default=SOURCE_ONLINE
-    )
+    source = models.CharField(_("aangemeld"), max_length=10, choices=Source, default=Source.ONLINE)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -241,7 +225,7 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
 
     status = models.CharField(
-        _("stand van zaken"), max_length=10, choices=STATUS_CHOICES, default=STATUS_NEW
+        _("stand van zaken"), max_length=10, choices=Status, default=Status.NEW
     )
     decision_message = models.TextField(_("bericht aan de aanmelder"), blank=True)
     decided_by = models.ForeignKey(
@@ -297,9 +281,9 @@ class Application(models.Model):
 class Membership(models.Model):
     """What the administration keeps about one member, beside the member area's profile."""
 
-    STATUS_ACTIVE = "active"
-    STATUS_ENDED = "ended"
-    STATUS_CHOICES = [(STATUS_ACTIVE, _("lid")), (STATUS_ENDED, _("opgezegd"))]
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("lid")
+        ENDED = "ended", _("opgezegd")
 
     member = models.OneToOneField(
         "members_area.Member",
@@ -319,13 +303,9 @@ class Membership(models.Model):
     share_address = models.BooleanField(_("adres op de lijst van de binnenbuurt"), default=False)
     prefers_phone = models.BooleanField(_("bel mij liever"), default=False)
     paper_newsletter = models.BooleanField(_("nieuwsbrief op papier"), default=False)
-    source = models.CharField(
-        _("aangemeld"), max_length=10, choices=SOURCE_CHOICES, default=SOURCE_ONLINE
-    )
+    source = models.CharField(_("aangemeld"), max_length=10, choices=Source, default=Source.ONLINE)
     member_since = models.DateField(_("lid sinds"), default=timezone.localdate)
-    status = models.CharField(
-        _("status"), max_length=10, choices=STATUS_CHOICES, default=STATUS_ACTIVE
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     ended_on = models.DateField(_("einddatum"), null=True, blank=True)
     end_reason = models.CharField(_("reden van opzeggen"), max_length=200, blank=True)
 
@@ -400,26 +380,17 @@ class Contribution(models.Model):
     provider if one is ever connected); one row per membership and year.
     """
 
-    STATUS_OPEN = "open"
-    STATUS_PAID = "paid"
-    STATUS_EXEMPT = "exempt"
-    STATUS_CHOICES = [
-        (STATUS_OPEN, _("niet betaald")),
-        (STATUS_PAID, _("betaald")),
-        (STATUS_EXEMPT, _("vrijgesteld")),
-    ]
-    METHOD_TRANSFER = "transfer"
-    METHOD_CASH = "cash"
-    METHOD_DIRECT_DEBIT = "debit"
-    METHOD_ONLINE = "online"
-    METHOD_OTHER = "other"
-    METHOD_CHOICES = [
-        (METHOD_TRANSFER, _("overboeking")),
-        (METHOD_CASH, _("contant")),
-        (METHOD_DIRECT_DEBIT, _("automatische incasso")),
-        (METHOD_ONLINE, _("online betaald")),
-        (METHOD_OTHER, _("anders")),
-    ]
+    class Status(models.TextChoices):
+        OPEN = "open", _("niet betaald")
+        PAID = "paid", _("betaald")
+        EXEMPT = "exempt", _("vrijgesteld")
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("overboeking")
+        CASH = "cash", _("contant")
+        DIRECT_DEBIT = "debit", _("automatische incasso")
+        ONLINE = "online", _("online betaald")
+        OTHER = "other", _("anders")
 
     membership = models.ForeignKey(
         Membership,
@@ -428,14 +399,12 @@ class Contribution(models.Model):
         verbose_name=_("lidmaatschap"),
     )
     year = models.PositiveSmallIntegerField(_("jaar"), default=current_year)
-    status = models.CharField(
-        _("betaald?"), max_length=10, choices=STATUS_CHOICES, default=STATUS_OPEN
-    )
+    status = models.CharField(_("betaald?"), max_length=10, choices=Status, default=Status.OPEN)
     amount = models.DecimalField(
         _("bedrag (euro)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     paid_on = models.DateField(_("betaald op"), null=True, blank=True)
-    method = models.CharField(_("hoe"), max_length=10, choices=METHOD_CHOICES, blank=True)
+    method = models.CharField(_("hoe"), max_length=10, choices=Method, blank=True)
     # A bank statement line or, with a payment provider, its payment id (keeps a repeated
     # notification from the provider harmless).
     reference = models.CharField(_("kenmerk"), max_length=100, blank=True)

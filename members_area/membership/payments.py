@@ -45,13 +45,13 @@ def record_payment(
     reference: str,
     amount: Decimal | None = None,
     paid_on: date | None = None,
-    method: str = Contribution.METHOD_ONLINE,
+    method: str = Contribution.Method.ONLINE,
 ) -> Contribution:
     """Mark a contribution paid from a provider's notification; idempotent per ``reference``."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    if contribution.status == Contribution.STATUS_PAID and contribution.reference == reference:
+    if contribution.status == Contribution.Status.PAID and contribution.reference == reference:
         return contribution
-    contribution.status = Contribution.STATUS_PAID
+    contribution.status = Contribution.Status.PAID
     contribution.reference = reference[:100]
     contribution.method = method
     contribution.paid_on = paid_on or timezone.localdate()

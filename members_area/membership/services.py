@@ -23,7 +23,7 @@ from members_area.services import (
 
 from . import emails
 from .access import binnenbuurten_of
-from .models import SOURCE_ONLINE, Application, MemberImport, Membership, MembershipSettings
+from .models import Application, MemberImport, Membership, MembershipSettings, Source
 from .postcodes import suggest_binnenbuurt
 
 DEFAULT_RETENTION_DAYS = 365
@@ -51,7 +51,7 @@ def _open_duplicate(stadsdorp, data):
     ).first()
 
 
-def submit_application(stadsdorp, data, *, token=None, source=SOURCE_ONLINE, entered_by=None):
+def submit_application(stadsdorp, data, *, token=None, source=Source.ONLINE, entered_by=None):
     """Store an application once; (application, created).
 
     The same form posted twice (``token``) or the same person applying again while their first
@@ -144,9 +144,9 @@ def _user_for(application):
 def approve(application, by, *, binnenbuurt=None, message=""):
     """Make the applicant a member; a second approval of the same application changes nothing."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status == Application.STATUS_APPROVED:
+    if application.status == Application.Status.APPROVED:
         return application.member
-    if application.status == Application.STATUS_DECLINED:
+    if application.status == Application.Status.DECLINED:
         raise MembershipError(_("Deze aanmelding is al afgewezen."))
     if binnenbuurt is not None and binnenbuurt.stadsdorp_id != application.stadsdorp_id:
         raise MembershipError(_("Deze binnenbuurt hoort niet bij dit stadsdorp."))
@@ -172,7 +172,7 @@ def approve(application, by, *, binnenbuurt=None, message=""):
     )
     member.membership = membership
     enrol_member(member)
-    application.status = Application.STATUS_APPROVED
+    application.status = Application.Status.APPROVED
     application.binnenbuurt = binnenbuurt
     application.member = member
     application.decision_message = message
@@ -192,7 +192,7 @@ def put_on_hold(application, by, *, message=""):
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_open:
         raise MembershipError(_("Deze aanmelding is al afgehandeld."))
-    application.status = Application.STATUS_ON_HOLD
+    application.status = Application.Status.ON_HOLD
     application.decision_message = message
     application.decided_by = by
     application.decided_at = timezone.now()
@@ -205,7 +205,7 @@ def decline(application, by, *, message):
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_open:
         raise MembershipError(_("Deze aanmelding is al afgehandeld."))
-    application.status = Application.STATUS_DECLINED
+    application.status = Application.Status.DECLINED
     application.decision_message = message
     application.decided_by = by
     application.decided_at = timezone.now()
@@ -258,9 +258,9 @@ def end_membership(member, by, *, ended_on, reason=""):
     """End a membership: no more access to the member area; the data go after the retention
     period of the stadsdorp (``purge_expired``). The member is told when there is an address."""
     membership = membership_for(member)
-    if membership.status == Membership.STATUS_ENDED:
+    if membership.status == Membership.Status.ENDED:
         return membership
-    membership.status = Membership.STATUS_ENDED
+    membership.status = Membership.Status.ENDED
     membership.ended_on = ended_on
     membership.end_reason = reason
     membership.save(update_fields=["status", "ended_on", "end_reason"])
@@ -288,7 +288,7 @@ def purge_expired(today=None):
     today = today or timezone.localdate()
     periods = {}
     members = 0
-    ended = Membership.objects.filter(status=Membership.STATUS_ENDED, ended_on__isnull=False)
+    ended = Membership.objects.filter(status=Membership.Status.ENDED, ended_on__isnull=False)
     for membership in ended.select_related("member__user"):
         days = retention_days(membership.stadsdorp_id, periods)
         if membership.ended_on + timedelta(days=days) > today:
@@ -303,7 +303,7 @@ def purge_expired(today=None):
         members += 1
     applications = 0
     declined = Application.objects.filter(
-        status=Application.STATUS_DECLINED, decided_at__isnull=False
+        status=Application.Status.DECLINED, decided_at__isnull=False
     )
     for application in declined:
         days = retention_days(application.stadsdorp_id, periods)

@@ -139,8 +139,8 @@ def administration_view(view):
 
 STATUS_TABS = [
     ("open", Application.OPEN_STATUSES),
-    ("approved", (Application.STATUS_APPROVED,)),
-    ("declined", (Application.STATUS_DECLINED,)),
+    ("approved", (Application.Status.APPROVED,)),
+    ("declined", (Application.Status.DECLINED,)),
 ]
 
 
@@ -191,7 +191,7 @@ def application_detail(request, pk):
             decision = form.cleaned_data["decision"]
             message = form.cleaned_data["message"]
             try:
-                if decision == DecisionForm.APPROVE:
+                if decision == DecisionForm.Decision.APPROVE:
                     services.approve(
                         application,
                         request.user,
@@ -202,7 +202,7 @@ def application_detail(request, pk):
                         request,
                         _("%(name)s is nu lid.") % {"name": application.full_name},
                     )
-                elif decision == DecisionForm.HOLD:
+                elif decision == DecisionForm.Decision.HOLD:
                     services.put_on_hold(application, request.user, message=message)
                     messages.success(
                         request,

@@ -6,7 +6,6 @@ types import no views, dashboard or posting code: see ``MembersAreaConfig.ready(
 """
 
 from .members import (
-    LANGUAGE_CHOICES,
     AccountRemovalRequest,
     Binnenbuurt,
     LoginCode,
@@ -16,7 +15,6 @@ from .members import (
 from .pages import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage, NewsAttachment
 
 __all__ = [
-    "LANGUAGE_CHOICES",
     "AccountRemovalRequest",
     "Binnenbuurt",
     "BinnenbuurtNewsPage",

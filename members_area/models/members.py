@@ -22,9 +22,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Collection
 from wagtail.search import index
 
+from home.models import Language
 from home.privacy import group_ids
-
-LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 
 
 class StadsdorpMemberSettings(models.Model):
@@ -203,7 +202,7 @@ class Member(models.Model):
         ),
     )
     language = models.CharField(
-        _("voorkeurstaal"), max_length=5, choices=LANGUAGE_CHOICES, default="nl"
+        _("voorkeurstaal"), max_length=5, choices=Language, default=Language.NL
     )
     joined_at = models.DateTimeField(_("lid sinds"), default=timezone.now, editable=False)
 

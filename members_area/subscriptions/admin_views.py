@@ -73,7 +73,7 @@ def newsletter_admin(request, page_id):
                     % {"when": timezone.localtime(send_at).strftime("%d-%m-%Y %H:%M")},
                 )
             return redirect("subscriptions_admin", newsletter.pk)
-        if action == "cancel" and dispatch and dispatch.status == Dispatch.STATUS_SCHEDULED:
+        if action == "cancel" and dispatch and dispatch.status == Dispatch.Status.SCHEDULED:
             dispatch.delete()
             messages.success(request, _("Het versturen is geannuleerd."))
             return redirect("subscriptions_admin", newsletter.pk)
@@ -85,7 +85,7 @@ def _render(request, newsletter, dispatch, schedule_form):
     problems = (
         Delivery.objects.filter(
             newsletter=newsletter,
-            status__in=[Delivery.STATUS_FAILED, Delivery.STATUS_BOUNCED, Delivery.STATUS_UNKNOWN],
+            status__in=[Delivery.Status.FAILED, Delivery.Status.BOUNCED, Delivery.Status.UNKNOWN],
         )
         .select_related("subscriber")
         .order_by("status", "subscriber__email")[:200]

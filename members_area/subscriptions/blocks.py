@@ -11,25 +11,22 @@ tables-free HTML that mail clients understand) and on the web archive, from the 
 ``Section`` objects of ``composition.py``, so a single block template would not fit either.
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
-KIND_NEWS = "news"
-KIND_KENNISBANK = "kennisbank"
-KIND_EVENTS = "events"
-KIND_BINNENBUURT = "binnenbuurt"
-KIND_CHOICES = [
-    (KIND_NEWS, _("Nieuws voor leden (sinds de vorige nieuwsbrief)")),
-    (KIND_KENNISBANK, _("Nieuw in de kennisbank (sinds de vorige nieuwsbrief)")),
-    (KIND_EVENTS, _("Activiteiten in de komende weken")),
-    (KIND_BINNENBUURT, _("Nieuws en activiteiten van de eigen binnenbuurt (alleen leden)")),
-]
+
+class SectionKind(models.TextChoices):
+    NEWS = "news", _("Nieuws voor leden (sinds de vorige nieuwsbrief)")
+    KENNISBANK = "kennisbank", _("Nieuw in de kennisbank (sinds de vorige nieuwsbrief)")
+    EVENTS = "events", _("Activiteiten in de komende weken")
+    BINNENBUURT = "binnenbuurt", _("Nieuws en activiteiten van de eigen binnenbuurt (alleen leden)")
 
 
 class AutomaticSectionBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
-        choices=KIND_CHOICES,
+        choices=SectionKind.choices,
         label=_("soort"),
         help_text=_("Wat in dit blok komt; dat wordt per lezer opgezocht bij het versturen."),
     )
@@ -59,7 +56,7 @@ class AutomaticSectionBlock(blocks.StructBlock):
         description = _(
             "Wordt bij het versturen gevuld met wat sinds de vorige nieuwsbrief nieuw is."
         )
-        preview_value = {"kind": KIND_KENNISBANK, "heading": "", "max_items": 5, "weeks": 4}
+        preview_value = {"kind": SectionKind.KENNISBANK, "heading": "", "max_items": 5, "weeks": 4}
 
 
 class TextSectionBlock(blocks.StructBlock):
@@ -123,8 +120,8 @@ class NewsletterStreamBlock(blocks.StreamBlock):
 def default_body():
     """A new issue starts with the automatic sections in the usual order."""
     return [
-        ("automatic", {"kind": KIND_BINNENBUURT, "heading": "", "max_items": 5, "weeks": 4}),
-        ("automatic", {"kind": KIND_NEWS, "heading": "", "max_items": 5, "weeks": 4}),
-        ("automatic", {"kind": KIND_EVENTS, "heading": "", "max_items": 8, "weeks": 4}),
-        ("automatic", {"kind": KIND_KENNISBANK, "heading": "", "max_items": 5, "weeks": 4}),
+        ("automatic", {"kind": SectionKind.BINNENBUURT, "heading": "", "max_items": 5, "weeks": 4}),
+        ("automatic", {"kind": SectionKind.NEWS, "heading": "", "max_items": 5, "weeks": 4}),
+        ("automatic", {"kind": SectionKind.EVENTS, "heading": "", "max_items": 8, "weeks": 4}),
+        ("automatic", {"kind": SectionKind.KENNISBANK, "heading": "", "max_items": 5, "weeks": 4}),
     ]

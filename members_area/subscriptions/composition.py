@@ -29,15 +29,15 @@ from kennisbank.models import KennisbankItemPage
 from members_area.burenhulp.listings import describe, newsletter_posts
 from members_area.models import BinnenbuurtNewsPage, BinnenbuurtPage, MembersAreaPage
 
-from .blocks import KIND_BINNENBUURT, KIND_EVENTS, KIND_KENNISBANK, KIND_NEWS
+from .blocks import SectionKind
 from .models import Dispatch
 from .urls_util import absolute_reverse, absolute_url
 
 DEFAULT_PERIOD = timedelta(days=31)
 DEFAULT_HEADINGS = {
-    KIND_NEWS: _("Nieuws voor leden"),
-    KIND_KENNISBANK: _("Nieuw in de kennisbank"),
-    KIND_EVENTS: _("Activiteiten in de komende weken"),
+    SectionKind.NEWS: _("Nieuws voor leden"),
+    SectionKind.KENNISBANK: _("Nieuw in de kennisbank"),
+    SectionKind.EVENTS: _("Activiteiten in de komende weken"),
 }
 
 
@@ -110,7 +110,7 @@ def subscribers_for_rendering(queryset):
 def previous_issue_start(newsletter, before):
     previous = (
         Dispatch.objects.filter(
-            status__in=[Dispatch.STATUS_SENDING, Dispatch.STATUS_SENT],
+            status__in=[Dispatch.Status.SENDING, Dispatch.Status.SENT],
             started_at__lt=before,
             newsletter__locale_id=newsletter.locale_id,
         )
@@ -234,7 +234,7 @@ class Composer:
         }
         blocks = list(self.newsletter.body)
         has_binnenbuurt_block = any(
-            block.block_type == "automatic" and block.value["kind"] == KIND_BINNENBUURT
+            block.block_type == "automatic" and block.value["kind"] == SectionKind.BINNENBUURT
             for block in blocks
         )
         sections = []
@@ -251,12 +251,12 @@ class Composer:
         value = block.value
         if block.block_type == "automatic":
             kind = value["kind"]
-            if kind == KIND_BINNENBUURT:
+            if kind == SectionKind.BINNENBUURT:
                 return self.binnenbuurt_section(context, value) if include_binnenbuurt else None
             section = {
-                KIND_NEWS: self.news_section,
-                KIND_KENNISBANK: self.kennisbank_section,
-                KIND_EVENTS: self.events_section,
+                SectionKind.NEWS: self.news_section,
+                SectionKind.KENNISBANK: self.kennisbank_section,
+                SectionKind.EVENTS: self.events_section,
             }[kind](context, value)
             if section is not None and value.get("heading"):
                 section.heading = value["heading"]
@@ -308,8 +308,8 @@ class Composer:
         if not context["audience"].is_member:
             return None
         return Section(
-            kind=KIND_NEWS,
-            heading=str(DEFAULT_HEADINGS[KIND_NEWS]),
+            kind=SectionKind.NEWS,
+            heading=str(DEFAULT_HEADINGS[SectionKind.NEWS]),
             items=self._general_news(context, value["max_items"]),
             members_only=True,
         )
@@ -342,7 +342,9 @@ class Composer:
             for page in self.visible(queryset, context)[: value["max_items"]]
         ]
         return Section(
-            kind=KIND_KENNISBANK, heading=str(DEFAULT_HEADINGS[KIND_KENNISBANK]), items=items
+            kind=SectionKind.KENNISBANK,
+            heading=str(DEFAULT_HEADINGS[SectionKind.KENNISBANK]),
+            items=items,
         )
 
     def _event_items(self, context, queryset, limit, weeks):
@@ -386,7 +388,9 @@ class Composer:
     def events_section(self, context, value):
         queryset = self._events_queryset(context).exclude(audience=EventPage.Audience.BINNENBUURT)
         items = self._event_items(context, queryset, value["max_items"], value.get("weeks") or 4)
-        return Section(kind=KIND_EVENTS, heading=str(DEFAULT_HEADINGS[KIND_EVENTS]), items=items)
+        return Section(
+            kind=SectionKind.EVENTS, heading=str(DEFAULT_HEADINGS[SectionKind.EVENTS]), items=items
+        )
 
     def binnenbuurt_section(self, context, value):
         binnenbuurt = context["audience"].binnenbuurt
@@ -418,7 +422,7 @@ class Composer:
             "name": binnenbuurt.name
         }
         return Section(
-            kind=KIND_BINNENBUURT,
+            kind=SectionKind.BINNENBUURT,
             heading=str(heading),
             items=news,
             events=events,
@@ -468,17 +472,17 @@ class Composer:
 
     def snapshot_pages(self, value, context):
         kind = value["kind"]
-        if kind == KIND_NEWS:
+        if kind == SectionKind.NEWS:
             queryset = self._general_news_queryset()
             return list(self.visible(queryset, context).order_by("-date")[: value["max_items"]])
-        if kind == KIND_KENNISBANK:
+        if kind == SectionKind.KENNISBANK:
             queryset = KennisbankItemPage.objects.filter(
                 self.in_period("publication_date"), locale=context["locale"]
             )
             return list(
                 self.visible(queryset, context).order_by("-publication_date")[: value["max_items"]]
             )
-        if kind == KIND_EVENTS:
+        if kind == SectionKind.EVENTS:
             queryset = self._events_queryset(context).exclude(
                 audience=EventPage.Audience.BINNENBUURT
             )
@@ -536,7 +540,7 @@ def snapshot_body(newsletter):
     }
     new_body = []
     for block in newsletter.body:
-        if block.block_type == "automatic" and block.value["kind"] != KIND_BINNENBUURT:
+        if block.block_type == "automatic" and block.value["kind"] != SectionKind.BINNENBUURT:
             pages = composer.snapshot_pages(block.value, context)
             heading = block.value.get("heading") or str(DEFAULT_HEADINGS[block.value["kind"]])
             new_body.append(

@@ -37,8 +37,8 @@ class NewsletterPageFactory(wagtail_factories.PageFactory):
 class SubscriberFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"lezer{n}@example.org")
     name = factory.Faker("name", locale="nl_NL")
-    status = Subscriber.STATUS_ACTIVE
-    consent_source = Subscriber.SOURCE_PAPER
+    status = Subscriber.Status.ACTIVE
+    consent_source = Subscriber.Source.PAPER
     consent_note = "intekenlijst"
     consent_recorded_at = factory.LazyFunction(timezone.now)
 
@@ -48,7 +48,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
 class DispatchFactory(factory.django.DjangoModelFactory):
     newsletter = factory.SubFactory(NewsletterPageFactory)
-    status = Dispatch.STATUS_SCHEDULED
+    status = Dispatch.Status.SCHEDULED
     send_at = factory.LazyFunction(timezone.now)
 
     class Meta:
@@ -58,7 +58,7 @@ class DispatchFactory(factory.django.DjangoModelFactory):
 class DeliveryFactory(factory.django.DjangoModelFactory):
     newsletter = factory.SubFactory(NewsletterPageFactory)
     subscriber = factory.SubFactory(SubscriberFactory)
-    status = Delivery.STATUS_QUEUED
+    status = Delivery.Status.QUEUED
 
     class Meta:
         model = Delivery

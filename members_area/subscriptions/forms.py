@@ -7,7 +7,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import LANGUAGE_CHOICES, Subscriber, normalise_email
+from home.models import Language
+
+from .models import Subscriber, normalise_email
 
 HONEYPOT_FIELD = "website"
 
@@ -95,4 +97,4 @@ class ScheduleForm(forms.Form):
 
 
 class TestSendForm(forms.Form):
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Taal"), initial="nl")
+    language = forms.ChoiceField(choices=Language.choices, label=_("Taal"), initial=Language.NL)

@@ -23,12 +23,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.models import BasePage, IntroductionMixin
+from home.models import BasePage, IntroductionMixin, Language
 from home.privacy import visible_pages
 
 from .blocks import NewsletterStreamBlock, default_body
-
-LANGUAGE_CHOICES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 
 
 def normalise_email(value):
@@ -63,7 +61,7 @@ class NewsletterIndexPage(IntroductionMixin, BasePage):
     def sent_issues(self, user=None):
         queryset = (
             NewsletterPage.objects.child_of(self)
-            .filter(dispatch__status=Dispatch.STATUS_SENT)
+            .filter(dispatch__status=Dispatch.Status.SENT)
             .select_related("dispatch")
             .order_by("-dispatch__started_at")
         )
@@ -121,7 +119,7 @@ class NewsletterPage(IntroductionMixin, BasePage):
     @property
     def is_sent(self):
         dispatch = self.dispatch_or_none
-        return bool(dispatch and dispatch.status == Dispatch.STATUS_SENT)
+        return bool(dispatch and dispatch.status == Dispatch.Status.SENT)
 
     def serve(self, request, *args, **kwargs):
         # The web archive shows an issue once it has been sent; before that, only editors (who
@@ -165,7 +163,7 @@ class SubscriberAdminForm(WagtailAdminModelForm):
         source = cleaned.get("consent_source")
         if (
             self.instance.pk is None
-            and source == Subscriber.SOURCE_PAPER
+            and source == Subscriber.Source.PAPER
             and not cleaned.get("consent_note")
         ):
             self.add_error(
@@ -180,9 +178,9 @@ class SubscriberAdminForm(WagtailAdminModelForm):
             subscriber.consent_recorded_at = timezone.now()
             if self.for_user is not None and self.for_user.is_authenticated:
                 subscriber.recorded_by = self.for_user
-            if subscriber.consent_source in (Subscriber.SOURCE_PAPER, Subscriber.SOURCE_MEMBER):
+            if subscriber.consent_source in (Subscriber.Source.PAPER, Subscriber.Source.MEMBER):
                 # Signed on paper (or a member): no confirmation e-mail needed.
-                subscriber.status = Subscriber.STATUS_ACTIVE
+                subscriber.status = Subscriber.Status.ACTIVE
         if commit:
             subscriber.save()
         return subscriber
@@ -191,22 +189,15 @@ class SubscriberAdminForm(WagtailAdminModelForm):
 class Subscriber(models.Model):
     """Someone who receives the newsletter: a member (by default) or a confirmed non-member."""
 
-    STATUS_PENDING = "pending"
-    STATUS_ACTIVE = "active"
-    STATUS_UNSUBSCRIBED = "unsubscribed"
-    STATUS_CHOICES = [
-        (STATUS_PENDING, _("Wacht op bevestiging")),
-        (STATUS_ACTIVE, _("Actief")),
-        (STATUS_UNSUBSCRIBED, _("Afgemeld")),
-    ]
-    SOURCE_WEBSITE = "website"
-    SOURCE_PAPER = "paper"
-    SOURCE_MEMBER = "member"
-    SOURCE_CHOICES = [
-        (SOURCE_WEBSITE, _("Aangemeld op de website (bevestigd per e-mail)")),
-        (SOURCE_PAPER, _("Toestemming op papier")),
-        (SOURCE_MEMBER, _("Lid (standaard ingeschreven)")),
-    ]
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op bevestiging")
+        ACTIVE = "active", _("Actief")
+        UNSUBSCRIBED = "unsubscribed", _("Afgemeld")
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", _("Aangemeld op de website (bevestigd per e-mail)")
+        PAPER = "paper", _("Toestemming op papier")
+        MEMBER = "member", _("Lid (standaard ingeschreven)")
 
     email = models.EmailField(_("e-mailadres"), max_length=254, unique=True)
     name = models.CharField(_("naam"), max_length=150, blank=True)
@@ -220,15 +211,13 @@ class Subscriber(models.Model):
         verbose_name=_("account"),
         help_text=_("Alleen bij leden: hun account. Leden krijgen ook het nieuws van hun buurt."),
     )
-    language = models.CharField(_("taal"), max_length=5, choices=LANGUAGE_CHOICES, default="nl")
-    status = models.CharField(
-        _("status"), max_length=20, choices=STATUS_CHOICES, default=STATUS_PENDING
-    )
+    language = models.CharField(_("taal"), max_length=5, choices=Language, default=Language.NL)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     consent_source = models.CharField(
         _("toestemming gegeven via"),
         max_length=20,
-        choices=SOURCE_CHOICES,
-        default=SOURCE_PAPER,
+        choices=Source,
+        default=Source.PAPER,
         help_text=_("Kies 'Toestemming op papier' voor iemand die een formulier heeft ingevuld."),
     )
     consent_note = models.CharField(
@@ -281,7 +270,7 @@ class Subscriber(models.Model):
 
     @property
     def is_active(self):
-        return self.status == self.STATUS_ACTIVE
+        return self.status == self.Status.ACTIVE
 
     # Confirmation links carry a random nonce whose hash is stored: a new link replaces the old
     # one, and a used link stops working.
@@ -303,19 +292,15 @@ class Subscriber(models.Model):
 class Dispatch(models.Model):
     """The send of one issue: scheduled, running, done; and which process is running it."""
 
-    STATUS_SCHEDULED = "scheduled"
-    STATUS_SENDING = "sending"
-    STATUS_SENT = "sent"
-    STATUS_CHOICES = [
-        (STATUS_SCHEDULED, _("Ingepland")),
-        (STATUS_SENDING, _("Wordt verstuurd")),
-        (STATUS_SENT, _("Verstuurd")),
-    ]
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Ingepland")
+        SENDING = "sending", _("Wordt verstuurd")
+        SENT = "sent", _("Verstuurd")
 
     newsletter = models.OneToOneField(
         NewsletterPage, on_delete=models.CASCADE, related_name="dispatch"
     )
-    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=STATUS_SCHEDULED)
+    status = models.CharField(max_length=20, choices=Status, default=Status.SCHEDULED)
     send_at = models.DateTimeField(_("versturen op"), null=True, blank=True)
     # The period whose news goes into this issue, frozen when the send starts.
     period_start = models.DateTimeField(null=True, blank=True)
@@ -345,30 +330,21 @@ class Delivery(models.Model):
     automatically (see sending.py).
     """
 
-    STATUS_QUEUED = "queued"
-    STATUS_CLAIMED = "claimed"
-    STATUS_SENDING = "sending"
-    STATUS_SENT = "sent"
-    STATUS_FAILED = "failed"
-    STATUS_BOUNCED = "bounced"
-    STATUS_UNKNOWN = "unknown"
-    STATUS_SKIPPED = "skipped"
-    STATUS_CHOICES = [
-        (STATUS_QUEUED, _("In de wachtrij")),
-        (STATUS_CLAIMED, _("Opgepakt")),
-        (STATUS_SENDING, _("Wordt verstuurd")),
-        (STATUS_SENT, _("Verstuurd")),
-        (STATUS_FAILED, _("Mislukt")),
-        (STATUS_BOUNCED, _("Geweigerd door de ontvanger")),
-        (STATUS_UNKNOWN, _("Onbekend (verzending onderbroken)")),
-        (STATUS_SKIPPED, _("Overgeslagen (afgemeld voor het versturen)")),
-    ]
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        CLAIMED = "claimed", _("Opgepakt")
+        SENDING = "sending", _("Wordt verstuurd")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Mislukt")
+        BOUNCED = "bounced", _("Geweigerd door de ontvanger")
+        UNKNOWN = "unknown", _("Onbekend (verzending onderbroken)")
+        SKIPPED = "skipped", _("Overgeslagen (afgemeld voor het versturen)")
 
     newsletter = models.ForeignKey(
         NewsletterPage, on_delete=models.CASCADE, related_name="deliveries"
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=STATUS_QUEUED)
+    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_by = models.CharField(max_length=120, blank=True)

@@ -84,14 +84,14 @@ class SendReport:
         )
         return cls(
             total=sum(counts.values()),
-            sent=counts.get(Delivery.STATUS_SENT, 0),
-            failed=counts.get(Delivery.STATUS_FAILED, 0),
-            bounced=counts.get(Delivery.STATUS_BOUNCED, 0),
-            unknown=counts.get(Delivery.STATUS_UNKNOWN, 0),
-            skipped=counts.get(Delivery.STATUS_SKIPPED, 0),
+            sent=counts.get(Delivery.Status.SENT, 0),
+            failed=counts.get(Delivery.Status.FAILED, 0),
+            bounced=counts.get(Delivery.Status.BOUNCED, 0),
+            unknown=counts.get(Delivery.Status.UNKNOWN, 0),
+            skipped=counts.get(Delivery.Status.SKIPPED, 0),
             queued=sum(
                 counts.get(status, 0)
-                for status in (Delivery.STATUS_QUEUED, Delivery.STATUS_CLAIMED)
+                for status in (Delivery.Status.QUEUED, Delivery.Status.CLAIMED)
             ),
         )
 
@@ -117,7 +117,7 @@ def recipients(newsletter):
     """Active subscribers who read this issue's language (Dutch issues also go to readers of a
     language the issue has no live translation in)."""
     language = newsletter.locale.language_code
-    queryset = Subscriber.objects.filter(status=Subscriber.STATUS_ACTIVE)
+    queryset = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
     translated_languages = set(
         NewsletterPage.objects.live()
         .filter(translation_key=newsletter.translation_key)
@@ -130,7 +130,7 @@ def recipients(newsletter):
 
 def schedule(newsletter, send_at, user=None):
     dispatch, _created = Dispatch.objects.get_or_create(newsletter=newsletter)
-    if dispatch.status != Dispatch.STATUS_SCHEDULED:
+    if dispatch.status != Dispatch.Status.SCHEDULED:
         raise SendRefused("already started")
     dispatch.send_at = send_at
     dispatch.requested_by = user
@@ -150,7 +150,7 @@ def start(newsletter, user=None, runner=None):
             newsletter=newsletter
         )
         if (
-            dispatch.status == Dispatch.STATUS_SENDING
+            dispatch.status == Dispatch.Status.SENDING
             and dispatch.runner
             and (dispatch.runner != runner)
         ):
@@ -165,18 +165,18 @@ def start(newsletter, user=None, runner=None):
             dispatch.started_at = now
         if dispatch.requested_by_id is None and user is not None:
             dispatch.requested_by = user
-        dispatch.status = Dispatch.STATUS_SENDING
+        dispatch.status = Dispatch.Status.SENDING
         dispatch.runner = runner
         dispatch.heartbeat_at = now
         dispatch.finished_at = None
         dispatch.save()
 
         # Crash recovery (see the module docstring).
-        Delivery.objects.filter(newsletter=newsletter, status=Delivery.STATUS_CLAIMED).update(
-            status=Delivery.STATUS_QUEUED, claimed_by=""
+        Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.CLAIMED).update(
+            status=Delivery.Status.QUEUED, claimed_by=""
         )
-        Delivery.objects.filter(newsletter=newsletter, status=Delivery.STATUS_SENDING).update(
-            status=Delivery.STATUS_UNKNOWN,
+        Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.UNKNOWN,
             last_error="Verzending onderbroken terwijl dit bericht werd afgegeven; niet opnieuw "
             "verstuurd. Controleer het logboek van de mailserver.",
         )
@@ -191,8 +191,8 @@ def start(newsletter, user=None, runner=None):
 
 def requeue_unknown(newsletter):
     """After checking the mail server's log: send the rows whose fate was unknown after all."""
-    return Delivery.objects.filter(newsletter=newsletter, status=Delivery.STATUS_UNKNOWN).update(
-        status=Delivery.STATUS_QUEUED, next_attempt_at=None
+    return Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.UNKNOWN).update(
+        status=Delivery.Status.QUEUED, next_attempt_at=None
     )
 
 
@@ -200,18 +200,18 @@ def _claim(newsletter, runner, size):
     now = timezone.now()
     with transaction.atomic():
         ids = list(
-            Delivery.objects.filter(newsletter=newsletter, status=Delivery.STATUS_QUEUED)
+            Delivery.objects.filter(newsletter=newsletter, status=Delivery.Status.QUEUED)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
         if not ids:
             return []
-        Delivery.objects.filter(pk__in=ids, status=Delivery.STATUS_QUEUED).update(
-            status=Delivery.STATUS_CLAIMED, claimed_by=runner
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.CLAIMED, claimed_by=runner
         )
     return list(
-        Delivery.objects.filter(pk__in=ids, status=Delivery.STATUS_CLAIMED, claimed_by=runner)
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.CLAIMED, claimed_by=runner)
         .order_by("pk")
         .select_related("subscriber")
     )
@@ -222,15 +222,15 @@ def _classify(error):
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in error.recipients.values()]
         if codes and all(400 <= code < 500 for code in codes):
-            return Delivery.STATUS_QUEUED, True
-        return Delivery.STATUS_BOUNCED, False
+            return Delivery.Status.QUEUED, True
+        return Delivery.Status.BOUNCED, False
     if isinstance(error, smtplib.SMTPResponseException):
         if 400 <= error.smtp_code < 500:
-            return Delivery.STATUS_QUEUED, True
-        return Delivery.STATUS_FAILED, False
+            return Delivery.Status.QUEUED, True
+        return Delivery.Status.FAILED, False
     if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)):
-        return Delivery.STATUS_QUEUED, True
-    return Delivery.STATUS_FAILED, False
+        return Delivery.Status.QUEUED, True
+    return Delivery.Status.FAILED, False
 
 
 def _retry_delay(attempts, base):
@@ -270,7 +270,7 @@ class Sender:
             if not batch:
                 waiting = (
                     Delivery.objects.filter(
-                        newsletter=self.newsletter, status=Delivery.STATUS_QUEUED
+                        newsletter=self.newsletter, status=Delivery.Status.QUEUED
                     )
                     .order_by("next_attempt_at")
                     .values_list("next_attempt_at", flat=True)
@@ -279,7 +279,7 @@ class Sender:
                 if (
                     waiting is None
                     and not Delivery.objects.filter(
-                        newsletter=self.newsletter, status=Delivery.STATUS_QUEUED
+                        newsletter=self.newsletter, status=Delivery.Status.QUEUED
                     ).exists()
                 ):
                     break
@@ -289,7 +289,7 @@ class Sender:
             self._send_batch(batch, composer, organisation)
             Dispatch.objects.filter(newsletter=self.newsletter).update(heartbeat_at=timezone.now())
         Dispatch.objects.filter(newsletter=self.newsletter).update(
-            status=Dispatch.STATUS_SENT, finished_at=timezone.now(), runner=""
+            status=Dispatch.Status.SENT, finished_at=timezone.now(), runner=""
         )
         report = SendReport.for_newsletter(self.newsletter)
         report.errors = self.errors
@@ -312,9 +312,9 @@ class Sender:
         try:
             for row in batch:
                 subscriber = subscribers.get(row.subscriber_id)
-                if subscriber is None or subscriber.status != Subscriber.STATUS_ACTIVE:
+                if subscriber is None or subscriber.status != Subscriber.Status.ACTIVE:
                     # Unsubscribed (or removed) since the send started: do not send.
-                    Delivery.objects.filter(pk=row.pk).update(status=Delivery.STATUS_SKIPPED)
+                    Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.SKIPPED)
                     self._tick()
                     continue
                 if connection is None:
@@ -327,7 +327,7 @@ class Sender:
                     self.newsletter, subscriber, composer, connection, organisation
                 )
                 Delivery.objects.filter(pk=row.pk).update(
-                    status=Delivery.STATUS_SENDING, attempts=F("attempts") + 1
+                    status=Delivery.Status.SENDING, attempts=F("attempts") + 1
                 )
                 try:
                     connection.send_messages([message])
@@ -338,14 +338,14 @@ class Sender:
                         connection = None
                     continue
                 Delivery.objects.filter(pk=row.pk).update(
-                    status=Delivery.STATUS_SENT, sent_at=timezone.now(), last_error=""
+                    status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
                 )
                 self._tick()
         finally:
             # Rows of this batch we did not reach (an unexpected error) go back to the queue.
             Delivery.objects.filter(
-                pk__in=[row.pk for row in batch], status=Delivery.STATUS_CLAIMED
-            ).update(status=Delivery.STATUS_QUEUED)
+                pk__in=[row.pk for row in batch], status=Delivery.Status.CLAIMED
+            ).update(status=Delivery.Status.QUEUED)
             self._close(connection)
 
     def _close(self, connection):
@@ -366,7 +366,7 @@ class Sender:
         self.errors.append((row.subscriber.email, text))
         if temporary and attempts < self.max_attempts:
             Delivery.objects.filter(pk=row.pk).update(
-                status=Delivery.STATUS_QUEUED,
+                status=Delivery.Status.QUEUED,
                 attempts=attempts,
                 last_error=text,
                 claimed_by="",
@@ -375,7 +375,7 @@ class Sender:
             )
             return True
         Delivery.objects.filter(pk=row.pk).update(
-            status=Delivery.STATUS_FAILED if temporary else status,
+            status=Delivery.Status.FAILED if temporary else status,
             attempts=attempts,
             last_error=text,
         )
@@ -396,5 +396,5 @@ def due_dispatches(now=None):
     """Issues whose scheduled time has come, and interrupted sends to resume (for cron)."""
     now = now or timezone.now()
     return Dispatch.objects.filter(
-        Q(status=Dispatch.STATUS_SCHEDULED, send_at__lte=now) | Q(status=Dispatch.STATUS_SENDING)
+        Q(status=Dispatch.Status.SCHEDULED, send_at__lte=now) | Q(status=Dispatch.Status.SENDING)
     ).select_related("newsletter")

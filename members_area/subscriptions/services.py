@@ -41,16 +41,16 @@ def subscribe(email, name="", language="nl"):
         {
             "name": name,
             "language": language,
-            "consent_source": Subscriber.SOURCE_WEBSITE,
-            "status": Subscriber.STATUS_PENDING,
+            "consent_source": Subscriber.Source.WEBSITE,
+            "status": Subscriber.Status.PENDING,
         },
     )
-    if subscriber.status == Subscriber.STATUS_ACTIVE:
+    if subscriber.status == Subscriber.Status.ACTIVE:
         return subscriber  # already receives it; nothing to do, and nothing revealed
-    if subscriber.status == Subscriber.STATUS_UNSUBSCRIBED:
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         # Coming back needs a fresh confirmation.
-        Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.STATUS_UNSUBSCRIBED).update(
-            status=Subscriber.STATUS_PENDING, consent_source=Subscriber.SOURCE_WEBSITE
+        Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.UNSUBSCRIBED).update(
+            status=Subscriber.Status.PENDING, consent_source=Subscriber.Source.WEBSITE
         )
         subscriber.refresh_from_db()
     if name and not subscriber.name:
@@ -94,7 +94,7 @@ def send_confirmation(subscriber, force=False):
 def confirm(subscriber):
     """Activate (idempotent); the link is used up."""
     Subscriber.objects.filter(pk=subscriber.pk).update(
-        status=Subscriber.STATUS_ACTIVE,
+        status=Subscriber.Status.ACTIVE,
         confirmation_token_hash="",
         consent_recorded_at=timezone.now(),
         unsubscribed_at=None,
@@ -106,8 +106,8 @@ def confirm(subscriber):
 def unsubscribe(subscriber):
     """Idempotent: a second click (or a mail client's one-click POST) changes nothing."""
     Subscriber.objects.filter(pk=subscriber.pk).exclude(
-        status=Subscriber.STATUS_UNSUBSCRIBED
-    ).update(status=Subscriber.STATUS_UNSUBSCRIBED, unsubscribed_at=timezone.now())
+        status=Subscriber.Status.UNSUBSCRIBED
+    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
     subscriber.refresh_from_db()
     return subscriber
 
@@ -135,20 +135,20 @@ def sync_member_user(user, reactivate=False):
                 "user": user,
                 "name": user.get_full_name(),
                 "language": member.language,
-                "status": Subscriber.STATUS_ACTIVE,
-                "consent_source": Subscriber.SOURCE_MEMBER,
+                "status": Subscriber.Status.ACTIVE,
+                "consent_source": Subscriber.Source.MEMBER,
                 "consent_recorded_at": timezone.now(),
             },
         )
     changes = {}
     if subscriber.user_id is None and not Subscriber.objects.filter(user=user).exists():
         changes["user"] = user
-    if subscriber.status == Subscriber.STATUS_PENDING or (
-        reactivate and subscriber.status == Subscriber.STATUS_UNSUBSCRIBED
+    if subscriber.status == Subscriber.Status.PENDING or (
+        reactivate and subscriber.status == Subscriber.Status.UNSUBSCRIBED
     ):
         changes.update(
-            status=Subscriber.STATUS_ACTIVE,
-            consent_source=Subscriber.SOURCE_MEMBER,
+            status=Subscriber.Status.ACTIVE,
+            consent_source=Subscriber.Source.MEMBER,
             consent_recorded_at=timezone.now(),
             unsubscribed_at=None,
         )
@@ -185,8 +185,8 @@ def sync_all_members():
                 user=member.user,
                 name=member.user.get_full_name(),
                 language=member.language,
-                status=Subscriber.STATUS_ACTIVE,
-                consent_source=Subscriber.SOURCE_MEMBER,
+                status=Subscriber.Status.ACTIVE,
+                consent_source=Subscriber.Source.MEMBER,
                 consent_recorded_at=now,
             )
         )

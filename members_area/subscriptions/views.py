@@ -109,7 +109,7 @@ def unsubscribe(request, token):
     return TemplateResponse(
         request,
         "subscriptions/unsubscribe.html",
-        {"subscriber": subscriber, "already": subscriber.status == Subscriber.STATUS_UNSUBSCRIBED},
+        {"subscriber": subscriber, "already": subscriber.status == Subscriber.Status.UNSUBSCRIBED},
     )
 
 

@@ -143,7 +143,7 @@ def add_non_members(count):
 
     Subscriber.objects.bulk_create(
         [
-            Subscriber(email=f"lezer{number}@bench.example", status=Subscriber.STATUS_ACTIVE)
+            Subscriber(email=f"lezer{number}@bench.example", status=Subscriber.Status.ACTIVE)
             for number in range(count)
         ],
         batch_size=500,
@@ -252,7 +252,7 @@ def run(report):
     )
     report(
         "deliveries not sent",
-        Delivery.objects.filter(newsletter=issue).exclude(status=Delivery.STATUS_SENT).count(),
+        Delivery.objects.filter(newsletter=issue).exclude(status=Delivery.Status.SENT).count(),
         "rows",
         target=0,
     )

@@ -686,7 +686,7 @@ def step_prepare(arguments):
     session.create()
     subscriber = "abonnee@bench.example"
     Subscriber.objects.update_or_create(
-        email=subscriber, defaults={"status": Subscriber.STATUS_ACTIVE}
+        email=subscriber, defaults={"status": Subscriber.Status.ACTIVE}
     )
     index = KennisbankIndexPage.objects.live().filter(locale__language_code="nl").first()
     return {

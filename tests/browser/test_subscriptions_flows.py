@@ -44,7 +44,7 @@ def test_public_signup_confirmation_email_and_confirm(live_server, page, assert_
     page.get_by_label(re.compile("Ja, ik wil de nieuwsbrief")).check()
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in uw mailbox")
-    assert Subscriber.objects.get(email=email).status == Subscriber.STATUS_PENDING
+    assert Subscriber.objects.get(email=email).status == Subscriber.Status.PENDING
 
     messages = [message for message in mail.outbox if message.to == [email]]
     assert len(messages) == 1
@@ -53,7 +53,7 @@ def test_public_signup_confirmation_email_and_confirm(live_server, page, assert_
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding bevestigen")
     page.get_by_role("button", name="Ja, bevestig mijn aanmelding").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("U bent aangemeld")
-    assert Subscriber.objects.get(email=email).status == Subscriber.STATUS_ACTIVE
+    assert Subscriber.objects.get(email=email).status == Subscriber.Status.ACTIVE
 
     # The used link now shows the neutral page.
     page.goto(link)
@@ -63,7 +63,7 @@ def test_public_signup_confirmation_email_and_confirm(live_server, page, assert_
 def test_unsubscribe_link_from_a_newsletter_email(live_server, page, assert_accessible):
     email = f"afmelder-{uuid.uuid4().hex[:8]}@example.org"
     subscriber = Subscriber.objects.create(
-        email=email, name="Meneer de Vries", status=Subscriber.STATUS_ACTIVE
+        email=email, name="Meneer de Vries", status=Subscriber.Status.ACTIVE
     )
     index = NewsletterIndexPage.objects.get(slug="nieuwsbrief")
     issue = index.add_child(
@@ -84,7 +84,7 @@ def test_unsubscribe_link_from_a_newsletter_email(live_server, page, assert_acce
     page.get_by_role("button", name="Ja, meld mij af").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("U bent afgemeld")
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
 
 
 def test_archive_and_archived_issue_are_accessible(live_server, page, assert_accessible):

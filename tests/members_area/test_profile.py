@@ -155,7 +155,7 @@ def test_downloaded_data_holds_signups_newsletter_and_posts(client, world):
     )
     RegistrationFactory(event__parent=world.home, event__title="Van Bert", email="bert@example.org")
     Subscriber.objects.update_or_create(
-        email="anna@example.org", defaults={"status": Subscriber.STATUS_ACTIVE}
+        email="anna@example.org", defaults={"status": Subscriber.Status.ACTIVE}
     )
     add_news(world.page_a, "Anna's oproep", posted_by=anna)
     client.force_login(anna)
@@ -165,7 +165,7 @@ def test_downloaded_data_holds_signups_newsletter_and_posts(client, world):
     assert [item["event"] for item in data["event_signups"]] == ["Koffieochtend"]
     assert data["event_signups"][0]["phone"] == "020 111 11 11"
     assert data["newsletter"]["email"] == "anna@example.org"
-    assert data["newsletter"]["status"] == Subscriber.STATUS_ACTIVE
+    assert data["newsletter"]["status"] == Subscriber.Status.ACTIVE
     assert [post["title"] for post in data["posts"]] == ["Anna's oproep"]
 
 

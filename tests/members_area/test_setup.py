@@ -164,7 +164,7 @@ def test_enrolling_a_member_gives_groups_and_the_newsletter(world):
         "Leden",
         "Binnenbuurt Lindengracht: leden",
     }
-    assert Subscriber.objects.get(user=user).status == Subscriber.STATUS_ACTIVE
+    assert Subscriber.objects.get(user=user).status == Subscriber.Status.ACTIVE
     enrol_member(member)  # idempotent
     assert Subscriber.objects.filter(user=user).count() == 1
 
@@ -183,7 +183,7 @@ def test_enrolling_all_members_at_once_matches_one_by_one(world):
         "Binnenbuurt Lindengracht: leden",
     }
     assert set(bert.groups.values_list("name", flat=True)) == {"Leden"}
-    assert Subscriber.objects.filter(user=bert, status=Subscriber.STATUS_ACTIVE).exists()
+    assert Subscriber.objects.filter(user=bert, status=Subscriber.Status.ACTIVE).exists()
 
 
 def test_aliases_from_locale_synchronisation_stay_private(world, locales):
@@ -282,7 +282,7 @@ def test_members_added_moved_and_deleted_in_the_admin_follow_their_groups(admin,
         "Leden",
         "Binnenbuurt Zonnehof: leden",
     }
-    assert Subscriber.objects.filter(user=user, status=Subscriber.STATUS_ACTIVE).exists()
+    assert Subscriber.objects.filter(user=user, status=Subscriber.Status.ACTIVE).exists()
     member = Member.objects.get(user=user)
     response = admin.post(
         snippet_url("member", "edit", member.pk), {**fields, "binnenbuurt": world.b.pk}

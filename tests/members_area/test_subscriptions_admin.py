@@ -89,10 +89,10 @@ def test_send_now_schedules_and_cron_sends(editor_setup):
     world, _events, issue, client = editor_setup
     client.post(admin_url(issue), {"action": "send_now"})
     dispatch = Dispatch.objects.get(newsletter=issue)
-    assert dispatch.status == Dispatch.STATUS_SCHEDULED and dispatch.send_at <= timezone.now()
+    assert dispatch.status == Dispatch.Status.SCHEDULED and dispatch.send_at <= timezone.now()
     call_command("send_newsletters", stdout=open("/dev/null", "w"))  # noqa: SIM115
     dispatch.refresh_from_db()
-    assert dispatch.status == Dispatch.STATUS_SENT
+    assert dispatch.status == Dispatch.Status.SENT
     sent_to = {message.to[0] for message in mail.outbox}
     assert world.users["member_a"].email in sent_to and world.users["member_b"].email in sent_to
     response = client.get(admin_url(issue))
@@ -137,6 +137,6 @@ def test_send_now_is_started_by_the_worker_not_the_request(task_worker, world, m
         status=TaskResultStatus.READY,
     ).exists()
     task_worker()
-    assert Dispatch.objects.get(newsletter=issue).status == Dispatch.STATUS_SENT
+    assert Dispatch.objects.get(newsletter=issue).status == Dispatch.Status.SENT
     sent_to = {message.to[0] for message in mail.outbox}
     assert world.users["member_a"].email in sent_to

@@ -223,13 +223,13 @@ def test_members_are_subscribed_by_default_and_opt_out_sticks(world):
     from members_area.subscriptions.services import sync_all_members, sync_member_user
 
     subscriber = subscriber_of(world.users["member_a"])
-    assert subscriber.status == Subscriber.STATUS_ACTIVE
-    assert subscriber.consent_source == Subscriber.SOURCE_MEMBER
-    subscriber.status = Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber.status == Subscriber.Status.ACTIVE
+    assert subscriber.consent_source == Subscriber.Source.MEMBER
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
     subscriber.save()
     sync_member_user(world.users["member_a"])
     sync_all_members()
-    assert subscriber_of(world.users["member_a"]).status == Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber_of(world.users["member_a"]).status == Subscriber.Status.UNSUBSCRIBED
     # A member created without signals (an import) is caught by the bulk sync.
     user = make_user("nieuw@example.org", "Nieuw")
     Member.objects.bulk_create([Member(user=user, binnenbuurt=world.a)])

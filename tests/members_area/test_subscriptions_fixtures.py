@@ -142,7 +142,7 @@ def mark_sent(issue, days_ago=1):
     started = timezone.now() - timedelta(days=days_ago)
     return Dispatch.objects.create(
         newsletter=issue,
-        status=Dispatch.STATUS_SENT,
+        status=Dispatch.Status.SENT,
         started_at=started,
         finished_at=started,
         period_start=started - timedelta(days=30),

@@ -41,8 +41,8 @@ def test_batches_share_one_connection_and_everyone_gets_one(
 ):
     issue = make_issue()
     subscribers = make_subscribers(12)
-    make_subscribers(2, status=Subscriber.STATUS_PENDING)  # not confirmed: not sent
-    make_subscribers(1, status=Subscriber.STATUS_UNSUBSCRIBED)
+    make_subscribers(2, status=Subscriber.Status.PENDING)  # not confirmed: not sent
+    make_subscribers(1, status=Subscriber.Status.UNSUBSCRIBED)
     ticks = []
     report = run_send(issue, smtp_server, progress=ticks.append)
     counts = smtp_server.handler.count_by_recipient()
@@ -50,9 +50,9 @@ def test_batches_share_one_connection_and_everyone_gets_one(
     assert smtp_server.handler.sessions == 3  # 12 messages in batches of 5: three connections
     assert report.sent == 12 and report.total == 12 and not report.failed
     assert len(ticks) == 12
-    assert Delivery.objects.filter(status=Delivery.STATUS_SENT, sent_at__isnull=False).count() == 12
+    assert Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__isnull=False).count() == 12
     dispatch = Dispatch.objects.get(newsletter=issue)
-    assert dispatch.status == Dispatch.STATUS_SENT and dispatch.finished_at
+    assert dispatch.status == Dispatch.Status.SENT and dispatch.finished_at
     # The messages are the real thing: HTML alternative and one-click headers.
     _recipients, message = smtp_server.handler.messages[0]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -134,7 +134,7 @@ def test_refused_recipient_is_bounced_others_sent(make_issue, make_subscribers, 
     report = run_send(issue, smtp_server)
     assert report.bounced == 1 and report.sent == 2
     row = Delivery.objects.get(subscriber=bad)
-    assert row.status == Delivery.STATUS_BOUNCED and "550" in row.last_error
+    assert row.status == Delivery.Status.BOUNCED and "550" in row.last_error
     assert smtp_server.handler.count_by_recipient() == {s.email: 1 for s in good}
 
 
@@ -143,11 +143,11 @@ def test_unsubscribed_after_start_is_not_sent(make_issue, make_subscribers, smtp
     issue = make_issue()
     first, second = make_subscribers(2)
     sending.start(issue)
-    Subscriber.objects.filter(pk=second.pk).update(status=Subscriber.STATUS_UNSUBSCRIBED)
+    Subscriber.objects.filter(pk=second.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
     report = run_send(issue, smtp_server)
     assert smtp_server.handler.count_by_recipient() == {first.email: 1}
     assert report.skipped == 1 and report.failed == 0
-    assert Delivery.objects.get(subscriber=second).status == Delivery.STATUS_SKIPPED
+    assert Delivery.objects.get(subscriber=second).status == Delivery.Status.SKIPPED
 
 
 @pytest.mark.django_db
@@ -157,9 +157,9 @@ def test_crash_states_are_recovered_on_start(make_issue, make_subscribers, smtp_
     # A sender on this machine whose process has died (no such pid).
     sending.start(issue, runner=f"{socket.gethostname()}:999999")
     rows = list(Delivery.objects.order_by("pk"))
-    Delivery.objects.filter(pk=rows[0].pk).update(status=Delivery.STATUS_SENT)
-    Delivery.objects.filter(pk=rows[1].pk).update(status=Delivery.STATUS_SENDING)
-    Delivery.objects.filter(pk=rows[2].pk).update(status=Delivery.STATUS_CLAIMED)
+    Delivery.objects.filter(pk=rows[0].pk).update(status=Delivery.Status.SENT)
+    Delivery.objects.filter(pk=rows[1].pk).update(status=Delivery.Status.SENDING)
+    Delivery.objects.filter(pk=rows[2].pk).update(status=Delivery.Status.CLAIMED)
     report = run_send(issue, smtp_server)
     assert report.unknown == 1
     counts = smtp_server.handler.count_by_recipient()
@@ -198,8 +198,8 @@ def test_schedule_and_cron_command(make_issue, make_subscribers, smtp_server, se
     sending.schedule(later, timezone.now() + timedelta(hours=2))
     sending.schedule(now, timezone.now() - timedelta(minutes=1))
     call_command("send_newsletters", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert Dispatch.objects.get(newsletter=now).status == Dispatch.STATUS_SENT
-    assert Dispatch.objects.get(newsletter=later).status == Dispatch.STATUS_SCHEDULED
+    assert Dispatch.objects.get(newsletter=now).status == Dispatch.Status.SENT
+    assert Dispatch.objects.get(newsletter=later).status == Dispatch.Status.SCHEDULED
     assert len(smtp_server.handler.messages) == 2
 
 

@@ -46,8 +46,8 @@ def test_signup_creates_pending_and_sends_confirmation(client):
     assert response["Location"].endswith("/nl/nieuwsbrief/aanmelden/verstuurd/")
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "nieuw@example.org"
-    assert subscriber.status == Subscriber.STATUS_PENDING
-    assert subscriber.consent_source == Subscriber.SOURCE_WEBSITE
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.consent_source == Subscriber.Source.WEBSITE
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nieuw@example.org"]
     assert "Bevestig" in mail.outbox[0].subject
@@ -60,11 +60,11 @@ def test_confirm_link_asks_then_activates_once(client):
     url = link_in(mail.outbox[0], "bevestigen")
     page = client.get(url)
     assert page.status_code == 200
-    assert Subscriber.objects.get().status == Subscriber.STATUS_PENDING  # GET changes nothing
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING  # GET changes nothing
     done = client.post(url)
     assert done.status_code == 200
     subscriber = Subscriber.objects.get()
-    assert subscriber.status == Subscriber.STATUS_ACTIVE
+    assert subscriber.status == Subscriber.Status.ACTIVE
     assert subscriber.consent_recorded_at is not None
     # The link is used up.
     assert client.get(url).status_code == 400
@@ -115,7 +115,7 @@ def test_existing_active_address_is_merged_silently(client, make_subscribers):
     assert Subscriber.objects.count() == 1
     assert not mail.outbox
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_ACTIVE
+    assert subscriber.status == Subscriber.Status.ACTIVE
 
 
 def test_double_submit_makes_one_subscriber_and_one_email(client):
@@ -143,7 +143,7 @@ def test_unsubscribed_person_can_come_back_with_a_new_confirmation(client, make_
     (subscriber,) = make_subscribers(1, email="terug@example.org", status="unsubscribed")
     post_signup(client, email="terug@example.org")
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_PENDING
+    assert subscriber.status == Subscriber.Status.PENDING
     assert len(mail.outbox) == 1
 
 
@@ -176,7 +176,7 @@ def test_forged_tokens_get_the_same_neutral_page(client, make_subscribers):
     # Without the dynamic bits (CSRF tokens, request ids) the pages are identical.
     assert len({re.sub(r"\s+", " ", c.split("<main")[1].split("</main>")[0]) for c in pages}) == 1
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_ACTIVE
+    assert subscriber.status == Subscriber.Status.ACTIVE
 
 
 def test_unsubscribe_page_asks_then_unsubscribes_idempotently(client, make_subscribers):
@@ -185,11 +185,11 @@ def test_unsubscribe_page_asks_then_unsubscribes_idempotently(client, make_subsc
     page = client.get(url)
     assert page.status_code == 200 and subscriber.email in page.content.decode()
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_ACTIVE  # GET (a link scanner) changes nothing
+    assert subscriber.status == Subscriber.Status.ACTIVE  # GET (a link scanner) changes nothing
     assert client.post(url).status_code == 200
     assert client.post(url).status_code == 200
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert "al afgemeld" in client.get(url).content.decode()
 
 
@@ -205,7 +205,7 @@ def test_one_click_post_works_without_csrf_and_is_idempotent(make_subscribers):
         )
         assert response.status_code == 200
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     # Opening the header's address in a browser shows the normal page instead.
     assert client.get(url)["Location"].endswith("/een-klik/") is False
     # The normal unsubscribe page keeps CSRF protection.
@@ -237,7 +237,7 @@ def test_newsletter_message_has_list_unsubscribe_headers(make_issue, make_subscr
     path = header[1:-1].replace("http://testserver", "")
     assert Client(enforce_csrf_checks=True).post(path).status_code == 200
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.STATUS_UNSUBSCRIBED
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     # And the body has a visible unsubscribe link too.
     assert "/nl/nieuwsbrief/afmelden/" in message.body
 
@@ -271,7 +271,7 @@ def test_editor_adds_paper_subscriber_with_consent_recorded(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "papier@example.org"
-    assert subscriber.status == Subscriber.STATUS_ACTIVE  # signed on paper: no e-mail round trip
+    assert subscriber.status == Subscriber.Status.ACTIVE  # signed on paper: no e-mail round trip
     assert subscriber.consent_recorded_at is not None
     assert subscriber.recorded_by == admin_client.admin
     assert not mail.outbox
@@ -309,9 +309,9 @@ def test_member_opts_out_and_back_in_on_their_page(client, world):
     assert client.login(request=HttpRequest(), username=user.email, password=PASSWORD)
     assert "U krijgt de nieuwsbrief op" in client.get("/nl/mijn-nieuwsbrief/").content.decode()
     client.post("/nl/mijn-nieuwsbrief/", {})
-    assert Subscriber.objects.get(user=user).status == Subscriber.STATUS_UNSUBSCRIBED
+    assert Subscriber.objects.get(user=user).status == Subscriber.Status.UNSUBSCRIBED
     client.post("/nl/mijn-nieuwsbrief/", {"receive": "on"})
-    assert Subscriber.objects.get(user=user).status == Subscriber.STATUS_ACTIVE
+    assert Subscriber.objects.get(user=user).status == Subscriber.Status.ACTIVE
 
 
 def test_my_newsletter_needs_login(client):

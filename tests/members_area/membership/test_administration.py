@@ -73,7 +73,7 @@ def test_only_coordinators_see_the_member_list(client, membership_world):
 def test_filters(client, membership_world):
     world = membership_world
     add_member(world, world.a, "Postlid")
-    add_member(world, world.b, "Vertrokken", status=Membership.STATUS_ENDED, ended_on=date.today())
+    add_member(world, world.b, "Vertrokken", status=Membership.Status.ENDED, ended_on=date.today())
     client.force_login(world.users["coordinator_x"])
     content = member_list(client, binnenbuurt=world.a.pk).content.decode()
     assert "Postlid" in content and "Anna" in content and "Bert" not in content
@@ -140,7 +140,7 @@ def test_end_membership_then_data_removed_after_retention(
         )
     assert response.status_code == 302
     membership = Membership.objects.get(member=member)
-    assert membership.status == Membership.STATUS_ENDED
+    assert membership.status == Membership.Status.ENDED
     assert membership.end_reason == "verhuisd"
     user = get_user_model().objects.get(pk=world.users["member_a"].pk)
     assert not user.is_active
@@ -156,7 +156,7 @@ def test_end_membership_then_data_removed_after_retention(
         last_name="Aanmelding",
         street_address="X 1",
         postcode="1097AB",
-        status=Application.STATUS_DECLINED,
+        status=Application.Status.DECLINED,
         decided_at=timezone.now(),
     )
     assert services.purge_expired(date(2026, 12, 30)) == (0, 0)

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members_area.membership.models import SOURCE_PHONE, Application
+from members_area.membership.models import Application, Source
 
 from .conftest import application_data, old_token
 
@@ -141,12 +141,12 @@ def test_contact_person_enters_a_phone_application(client, membership_world):
     assert response.status_code == 200
     assert "Aanmelding invoeren voor Stadsdorp Noord" in response.content.decode()
     data = application_data(
-        email="", source=SOURCE_PHONE, binnenbuurt=str(world.a.pk), stadsdorp=world.stadsdorp.pk
+        email="", source=Source.PHONE, binnenbuurt=str(world.a.pk), stadsdorp=world.stadsdorp.pk
     )
     response = client.post(url, data)
     assert response.status_code == 302
     application = Application.objects.get()
-    assert application.source == SOURCE_PHONE
+    assert application.source == Source.PHONE
     assert application.entered_by == world.users["contact_a"]
     assert application.binnenbuurt == world.a
     client.post(url, data)
@@ -158,7 +158,7 @@ def test_contact_person_cannot_enter_for_another_stadsdorp(client, membership_wo
     client.force_login(world.users["contact_a"])
     response = client.post(
         reverse("membership:enter"),
-        application_data(source=SOURCE_PHONE, stadsdorp=world.zuid.pk),
+        application_data(source=Source.PHONE, stadsdorp=world.zuid.pk),
     )
     # The other stadsdorp is not offered; the form is for their own one and nothing for Zuid.
     assert not Application.objects.filter(stadsdorp=world.zuid).exists()

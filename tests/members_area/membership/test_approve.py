@@ -107,10 +107,10 @@ def test_application_page_and_decision_per_role(client, membership_world, applic
         application.refresh_from_db()
         if decides:
             assert response.status_code == 302
-            assert application.status == Application.STATUS_ON_HOLD
+            assert application.status == Application.Status.ON_HOLD
         else:
             assert response.status_code == 403
-            assert application.status == Application.STATUS_NEW
+            assert application.status == Application.Status.NEW
 
 
 def test_approval_makes_a_member_with_an_account_and_a_welcome_link(
@@ -127,7 +127,7 @@ def test_approval_makes_a_member_with_an_account_and_a_welcome_link(
         )
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == Application.STATUS_APPROVED
+    assert application.status == Application.Status.APPROVED
     assert application.decided_by == world.users["coordinator_x"]
     member = application.member
     assert member.binnenbuurt == world.a
@@ -236,7 +236,7 @@ def test_existing_member_with_the_address_is_refused_with_a_message(
     assert response.status_code == 200
     assert "Er is al een lid met dit e-mailadres" in response.content.decode()
     application.refresh_from_db()
-    assert application.status == Application.STATUS_NEW
+    assert application.status == Application.Status.NEW
     assert get_user_model().objects.filter(email__iexact="anna@example.org").count() == 1
 
 
@@ -256,7 +256,7 @@ def test_decline_needs_a_message_and_tells_the_applicant(
         )
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == Application.STATUS_DECLINED
+    assert application.status == Application.Status.DECLINED
     assert application.member is None
     assert mail.outbox[0].to == ["bas@example.org"]
     assert "U woont buiten ons gebied." in mail.outbox[0].body

@@ -48,11 +48,11 @@ class Command(BaseCommand):
         already = Delivery.objects.filter(
             newsletter=newsletter,
             status__in=[
-                Delivery.STATUS_SENT,
-                Delivery.STATUS_FAILED,
-                Delivery.STATUS_BOUNCED,
-                Delivery.STATUS_UNKNOWN,
-                Delivery.STATUS_SKIPPED,
+                Delivery.Status.SENT,
+                Delivery.Status.FAILED,
+                Delivery.Status.BOUNCED,
+                Delivery.Status.UNKNOWN,
+                Delivery.Status.SKIPPED,
             ],
         ).count()
         bar = tqdm(
