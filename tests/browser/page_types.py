@@ -124,7 +124,7 @@ def resolve(path):
 
 def log_in_member(browser_page, base_url, email, language="nl"):
     browser_page.goto(f"{base_url}/{language}/login/")
-    browser_page.get_by_label(re.compile(r"^(E-mailadres|Email address)")).fill(email)
+    browser_page.get_by_label(re.compile(r"^(E-mailadres|E-mail address)")).fill(email)
     browser_page.get_by_label(re.compile(r"^(Wachtwoord|Password)")).fill(PASSWORD)
     browser_page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
     expect(

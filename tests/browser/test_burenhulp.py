@@ -90,3 +90,42 @@ def test_ask_help_accept_on_behalf_and_nobody_else_sees_it(
     response = phone.goto(post_url)
     assert response.status == 404
     expect(phone.get_by_text(title)).to_have_count(0)
+
+
+def test_in_english_a_phone_gets_clear_messages_for_bad_input(
+    live_server, phone_without_js, check_page
+):
+    """An expat member on a phone: the board, the ask form and its error messages in English;
+    page numbers typed by hand that do not exist show a page of the board, never an error."""
+    phone = phone_without_js
+    base = live_server.url
+    log_in_member(phone, base, "anna@leden.example", language="en")
+
+    phone.goto(f"{base}/en/burenhulp/")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    check_page(phone, "burenhulp board in English, phone")
+    for bad_number in ("0", "-3", "abc", "99999", "1e9", "%00"):
+        response = phone.goto(f"{base}/en/burenhulp/?vragen={bad_number}&aanbod={bad_number}")
+        assert response.status == 200, bad_number
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+
+    phone.get_by_role("link", name="Ask for help").first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ask for help")
+    phone.get_by_role("button", name=re.compile("^Post")).click()  # nothing filled in
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ask for help")
+    errors = phone.locator(".errorlist, [role=alert]")
+    expect(errors.first).to_be_visible()
+    assert "Dit veld" not in phone.content()  # Django's messages in English too
+    check_page(phone, "ask form with errors in English, phone")
+
+    title = f"Who takes my letter to the post office? {uuid.uuid4().hex[:4]}"
+    phone.get_by_label("Shopping").check()
+    phone.get_by_label("In a few words").fill(title)
+    phone.locator("input[name=timing][value=datum]").check()
+    phone.get_by_label("Date (or first day)").fill("2020-03-14")
+    phone.get_by_label("Only my binnenbuurt").check()
+    phone.get_by_role("button", name=re.compile("^Post")).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ask for help")
+    expect(phone.get_by_text("This date has passed. Choose today or later.")).to_be_visible()
+    expect(phone.get_by_label("In a few words")).to_have_value(title)  # what was typed stays
+    check_page(phone, "ask form, date in the past, English, phone")
