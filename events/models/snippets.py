@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import (
     FieldPanel,
@@ -45,7 +46,9 @@ class Location(index.Indexed, models.Model):
     name = models.CharField(_("naam"), max_length=120)
     address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("plaats"), max_length=80, blank=True, default="Amsterdam")
+    city = models.CharField(
+        pgettext_lazy("address", "plaats"), max_length=80, blank=True, default="Amsterdam"
+    )
     route_description = models.TextField(
         _("routebeschrijving"),
         blank=True,

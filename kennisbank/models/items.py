@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
@@ -195,7 +196,7 @@ class KennisbankItemPage(BasePage):
                         *content_panels,
                         MultiFieldPanel(cls.metadata_panels, heading=_("Thema's en trefwoorden")),
                     ],
-                    heading=_("Inhoud"),
+                    heading=pgettext_lazy("editor tab", "Inhoud"),
                 ),
                 ObjectList(cls.review_panels, heading=_("Beheer")),
                 # Wagtail's "Promoten" tab holds the web address (slug): name it for what it holds.

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # How long a post without a date stays up, and when its author is reminded first.
 REQUEST_LIFETIME = timedelta(days=30)
@@ -119,7 +120,9 @@ class HelpPost(models.Model):
         _("waarmee"), max_length=20, choices=Category.choices, default=Category.GROCERIES
     )
     title = models.CharField(_("in een paar woorden"), max_length=80)
-    description = models.TextField(_("toelichting"), max_length=1000, blank=True)
+    description = models.TextField(
+        pgettext_lazy("help request", "toelichting"), max_length=1000, blank=True
+    )
     timing = models.CharField(
         _("wanneer"), max_length=10, choices=Timing.choices, default=Timing.FLEXIBLE
     )

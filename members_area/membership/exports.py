@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cms.spreadsheets import neutralise_formula
 
@@ -47,7 +48,7 @@ def header():
         _("Bel mij liever"),
         _("Naam en telefoon op de lijst"),
         _("Adres op de lijst"),
-        _("Aangemeld"),
+        pgettext("membership application", "Aangemeld"),
     ]
 
 

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel
 
@@ -222,7 +223,9 @@ class Application(models.Model):
     # The one-time id of the form that was shown: a second post of the same form is the same
     # application (home.form_protection).
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("membership application", "aangemeld op"), default=timezone.now
+    )
 
     status = models.CharField(
         _("stand van zaken"), max_length=10, choices=Status, default=Status.NEW
@@ -247,8 +250,8 @@ class Application(models.Model):
     )
 
     class Meta:
-        verbose_name = _("aanmelding")
-        verbose_name_plural = _("aanmeldingen")
+        verbose_name = pgettext_lazy("membership application", "aanmelding")
+        verbose_name_plural = pgettext_lazy("membership application", "aanmeldingen")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["stadsdorp", "status", "-created_at"])]
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -192,7 +193,7 @@ class Subscriber(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Wacht op bevestiging")
         ACTIVE = "active", _("Actief")
-        UNSUBSCRIBED = "unsubscribed", _("Afgemeld")
+        UNSUBSCRIBED = "unsubscribed", pgettext_lazy("newsletter", "Afgemeld")
 
     class Source(models.TextChoices):
         WEBSITE = "website", _("Aangemeld op de website (bevestigd per e-mail)")
@@ -240,7 +241,9 @@ class Subscriber(models.Model):
     confirmation_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    unsubscribed_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True, editable=False)
+    unsubscribed_at = models.DateTimeField(
+        pgettext_lazy("newsletter", "afgemeld op"), null=True, blank=True, editable=False
+    )
 
     base_form_class = SubscriberAdminForm
     panels = [

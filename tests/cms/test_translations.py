@@ -71,3 +71,39 @@ def test_english_is_english(dutch, english):
         assert translation.gettext(dutch) == english
     with translation.override("nl"):
         assert translation.gettext(dutch) == dutch
+
+
+def test_a_dutch_string_has_one_english_translation_in_all_catalogues():
+    """Django merges every catalogue into one, so a string translated two ways in two catalogues
+    shows one of them everywhere; where the meanings differ the string needs a context."""
+    english, clashes = {}, []
+    for po in catalogues():
+        with po.with_suffix(".mo").open("rb") as compiled:
+            catalogue = gettext.GNUTranslations(compiled)._catalog
+        for key, value in catalogue.items():
+            if key:
+                first, where = english.setdefault(key, (value, po))
+                if first != value:
+                    clashes.append(f"{key!r}: {first!r} ({where.parents[2]}), {value!r} ({po})")
+    assert not clashes, "\n".join(clashes)
+
+
+@pytest.mark.parametrize(
+    "context, dutch, english",
+    [
+        (None, "Aanmelden", "Sign up"),
+        ("newsletter", "Aanmelden", "Subscribe"),
+        (None, "aanmelding", "sign-up"),
+        ("membership application", "aanmelding", "application"),
+        (None, "Afgemeld", "Cancelled"),
+        ("newsletter", "Afgemeld", "Unsubscribed"),
+        (None, "Plaatsen", "Places"),
+        ("post a message", "Plaatsen", "Post"),
+    ],
+)
+def test_one_dutch_word_with_two_meanings_gets_both_in_english(context, dutch, english):
+    with translation.override("en"):
+        if context is None:
+            assert translation.gettext(dutch) == english
+        else:
+            assert translation.pgettext(context, dutch) == english
