@@ -76,10 +76,8 @@ def dashboard_audience(user):
         ids = None
         if user.is_authenticated:
             ids = (
-                Member.objects.filter(user_id=user.pk)
-                .values_list(
-                    "binnenbuurt_id", "binnenbuurt__coordinator_id", "binnenbuurt__stand_in_id"
-                )
+                Binnenbuurt.of_member(user)
+                .values_list("pk", "coordinator_id", "stand_in_id")
                 .first()
             )
         binnenbuurt_id, coordinator_id, stand_in_id = ids or (None, None, None)

@@ -14,8 +14,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .access import Viewer, listed_posts
 from .models import UNANSWERED_AFTER, HelpPost, Kind, Reach, Response, Status, Timing
+from .permissions import Viewer, listed_posts
 
 HOME_LIMIT = 8
 # The board shows this many requests and offers at a time: with 240 posts one long page took

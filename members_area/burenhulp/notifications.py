@@ -28,8 +28,8 @@ from cms.tasks import retrying_task
 from members_area.models import Binnenbuurt, Member
 from members_area.subscriptions.urls_util import absolute_reverse
 
-from .access import listed_posts, viewer_for
 from .models import HelpPost, Kind, NotificationPreference, Report, Response
+from .permissions import listed_posts, viewer_for
 
 
 def later(function, *args):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
-from .access import can_manage, in_scope, is_contact_for
 from .models import REMINDER_BEFORE, HelpPost, Kind, Report, Response, Status
+from .permissions import can_manage, in_scope, is_contact_for
 
 
 class ActionRefused(Exception):

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from members_area.models import Member
 
 from . import listings, services
-from .access import can_manage, is_contact_for, post_for, viewer_for
 from .forms import HelpPostForm, HideForm, OnBehalfForm, PreferenceForm, ReportForm, RespondForm
 from .models import HelpPost, Kind, NotificationPreference, Response, Status
+from .permissions import can_manage, is_contact_for, post_for, viewer_for
 
 
 def _private(response):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from members_area.posting import no_access
 
-from . import access, contributions, exports, paper, services, tasks
+from . import contributions, exports, paper, permissions, services, tasks
 from .forms import (
     ContributionFilterForm,
     ContributionForm,
@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _chosen_stadsdorp(request):
-    stadsdorpen = access.contribution_stadsdorpen(request.user).order_by("title")
+    stadsdorpen = permissions.contribution_stadsdorpen(request.user).order_by("title")
     chosen = request.POST.get("stadsdorp") or request.GET.get("stadsdorp") or ""
     stadsdorp = stadsdorpen.filter(pk=chosen).first() if chosen.isdigit() else None
     return stadsdorp or stadsdorpen.first(), stadsdorpen
@@ -133,7 +133,7 @@ def overview(request):
 @administration_view
 @require_http_methods(["GET", "POST"])
 def edit(request, member_id, year):
-    member = access.visible_member(request.user, member_id)
+    member = permissions.visible_member(request.user, member_id)
     if member is None or year not in contribution_years():
         return no_access(request)
     membership = getattr(member, "membership", None)

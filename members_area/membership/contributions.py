@@ -16,7 +16,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access, emails
+from . import emails, permissions
 from .models import Contribution, Membership, MembershipSettings
 from .services import MembershipError, membership_for
 
@@ -63,7 +63,7 @@ def overview(stadsdorp, year):
     """The stadsdorp's current members, each with their contribution of ``year`` (or none) as
     ``c_status``, ``c_paid_on``, ``c_method``, ``c_amount``, ``c_reminded_at`` — one query."""
     return (
-        access.members_of(stadsdorp)
+        permissions.members_of(stadsdorp)
         .exclude(membership__status=Membership.Status.ENDED)
         .annotate(
             this_year=FilteredRelation(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members_area.posting import no_access
 
-from . import access
+from . import permissions
 from .forms import ImportUploadForm
 from .importer import ImportFileError, import_members
 from .member_views import _chosen_stadsdorp
@@ -64,7 +64,9 @@ def upload(request):
 @require_POST
 def apply_import(request, import_id):
     member_import = MemberImport.objects.filter(pk=import_id, applied_at__isnull=True).first()
-    if member_import is None or not access.is_coordinator(request.user, member_import.stadsdorp):
+    if member_import is None or not permissions.is_coordinator(
+        request.user, member_import.stadsdorp
+    ):
         return no_access(request)
     try:
         result = _run(member_import, dry_run=False)

@@ -36,8 +36,8 @@ from members_area.models import Member
 from members_area.services import sync_many_member_groups
 
 from . import contributions
-from .access import binnenbuurten_of
 from .models import Contribution, Membership, Source
+from .permissions import binnenbuurten_of
 from .postcodes import is_valid_postcode, normalise_postcode, suggest_binnenbuurt
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from members_area.models import Binnenbuurt
 from members_area.posting import no_access
 
-from . import access, exports, services
+from . import exports, permissions, services
 from .forms import EndForm, MemberFilterForm, MoveForm
 from .models import Membership
 from .views import administration_view
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _chosen_stadsdorp(request):
-    stadsdorpen = access.coordinated_stadsdorpen(request.user).order_by("title")
+    stadsdorpen = permissions.coordinated_stadsdorpen(request.user).order_by("title")
     chosen = request.GET.get("stadsdorp", "")
     stadsdorp = stadsdorpen.filter(pk=chosen).first() if chosen.isdigit() else None
     return stadsdorp or stadsdorpen.first(), stadsdorpen
@@ -36,7 +36,7 @@ def _chosen_stadsdorp(request):
 def filtered_members(stadsdorp, data):
     """The members of a stadsdorp after the filters; (form, queryset)."""
     form = MemberFilterForm(data or None, stadsdorp=stadsdorp)
-    members = access.members_of(stadsdorp).select_related("user", "binnenbuurt", "membership")
+    members = permissions.members_of(stadsdorp).select_related("user", "binnenbuurt", "membership")
     filters = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or "active"
     if status == "active":
@@ -84,7 +84,7 @@ def member_list(request):
 @administration_view
 @require_http_methods(["GET", "POST"])
 def member_detail(request, member_id):
-    member = access.visible_member(request.user, member_id)
+    member = permissions.visible_member(request.user, member_id)
     if member is None:
         return no_access(request)
     membership = getattr(member, "membership", None)
@@ -149,14 +149,14 @@ def printable_lists(request):
     return render(
         request,
         "membership/printable_lists.html",
-        {"binnenbuurten": access.printable_binnenbuurten(request.user)},
+        {"binnenbuurten": permissions.printable_binnenbuurten(request.user)},
     )
 
 
 @administration_view
 def binnenbuurt_list_pdf(request, binnenbuurt_id):
     binnenbuurt = Binnenbuurt.objects.filter(pk=binnenbuurt_id).select_related("stadsdorp").first()
-    if binnenbuurt is None or not access.may_print_list(request.user, binnenbuurt):
+    if binnenbuurt is None or not permissions.may_print_list(request.user, binnenbuurt):
         return no_access(request)
     members = list(
         binnenbuurt.members.exclude(membership__status=Membership.Status.ENDED)

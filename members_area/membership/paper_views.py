@@ -17,7 +17,7 @@ from members_area.subscriptions.composition import paper_sections
 from members_area.subscriptions.emails import organisation_name
 from members_area.subscriptions.models import NewsletterPage
 
-from . import access, paper
+from . import paper, permissions
 from .views import _private
 
 
@@ -50,14 +50,14 @@ def edition(request, page_id):
 @login_required
 def labels(request, page_id):
     newsletter = _newsletter_for_sender(request, page_id)
-    stadsdorpen = access.newsletter_label_stadsdorpen(request.user)
+    stadsdorpen = permissions.newsletter_label_stadsdorpen(request.user)
     chosen = request.GET.get("stadsdorp", "")
     if chosen.isdigit():
         stadsdorpen = stadsdorpen.filter(pk=chosen)
     if newsletter is None or not stadsdorpen.exists():
         return no_access(request)
     members = (
-        access.paper_newsletter_members(stadsdorpen)
+        permissions.paper_newsletter_members(stadsdorpen)
         .select_related("user", "membership", "binnenbuurt")
         .order_by("binnenbuurt__name", "membership__postcode", "membership__street_address", "pk")
     )

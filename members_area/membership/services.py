@@ -22,8 +22,8 @@ from members_area.services import (
 )
 
 from . import emails
-from .access import binnenbuurten_of
 from .models import Application, MemberImport, Membership, MembershipSettings, Source
+from .permissions import binnenbuurten_of
 from .postcodes import suggest_binnenbuurt
 
 DEFAULT_RETENTION_DAYS = 365

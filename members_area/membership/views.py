@@ -23,7 +23,7 @@ from cms.accounts import throttle
 from home.models import StadsdorpPage
 from members_area.posting import no_access
 
-from . import access, services
+from . import permissions, services
 from .forms import ApplicationForm, AreaForm, DecisionForm, OnBehalfApplicationForm
 from .models import Application, BinnenbuurtArea, MembershipSettings
 from .tokens import welcome_token_generator
@@ -130,7 +130,7 @@ def administration_view(view):
     @never_cache
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not access.may_use_administration(request.user):
+        if not permissions.may_use_administration(request.user):
             return no_access(request)
         return _private(view(request, *args, **kwargs))
 
@@ -151,12 +151,12 @@ def queue(request):
     if statuses is None:
         tab, statuses = "open", Application.OPEN_STATUSES
     applications = (
-        access.visible_applications(request.user)
+        permissions.visible_applications(request.user)
         .filter(status__in=statuses)
         .select_related("stadsdorp", "binnenbuurt", "suggested_binnenbuurt")
         .order_by("status", "-created_at" if tab != "open" else "created_at")
     )
-    stadsdorpen = access.coordinated_stadsdorpen(request.user)
+    stadsdorpen = permissions.coordinated_stadsdorpen(request.user)
     return render(
         request,
         "membership/queue.html",
@@ -169,7 +169,7 @@ def queue(request):
                 ("declined", _("Afgewezen")),
             ],
             "is_coordinator": stadsdorpen.exists(),
-            "area_binnenbuurten": access.binnenbuurten_of_coordinator(request.user),
+            "area_binnenbuurten": permissions.binnenbuurten_of_coordinator(request.user),
         },
     )
 
@@ -177,11 +177,11 @@ def queue(request):
 @administration_view
 @require_http_methods(["GET", "POST"])
 def application_detail(request, pk):
-    application = access.visible_applications(request.user).filter(pk=pk).first()
+    application = permissions.visible_applications(request.user).filter(pk=pk).first()
     if application is None:
         # Somebody else's application and one that does not exist look the same.
         return no_access(request)
-    may_decide = access.may_decide(request.user, application) and application.is_open
+    may_decide = permissions.may_decide(request.user, application) and application.is_open
     form = None
     if may_decide:
         form = DecisionForm(
@@ -233,7 +233,7 @@ def application_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def enter_application(request):
     """A coordinator or contact person types in a paper form or a phone call."""
-    stadsdorpen = access.stadsdorpen_for_entry(request.user).order_by("title")
+    stadsdorpen = permissions.stadsdorpen_for_entry(request.user).order_by("title")
     chosen = request.POST.get("stadsdorp") or request.GET.get("stadsdorp")
     stadsdorp = stadsdorpen.filter(pk=chosen).first() if (chosen or "").isdigit() else None
     if stadsdorp is None:
@@ -284,7 +284,7 @@ def enter_application(request):
 @administration_view
 @require_http_methods(["GET", "POST"])
 def edit_area(request, binnenbuurt_id):
-    binnenbuurten = access.binnenbuurten_of_coordinator(request.user)
+    binnenbuurten = permissions.binnenbuurten_of_coordinator(request.user)
     binnenbuurt = binnenbuurten.filter(pk=binnenbuurt_id).first()
     if binnenbuurt is None:
         return no_access(request)

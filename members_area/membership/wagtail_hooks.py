@@ -12,8 +12,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .access import may_use_administration
 from .models import MembershipSettings
+from .permissions import may_use_administration
 
 
 class AdministrationMenuItem(MenuItem):

@@ -165,6 +165,14 @@ class Binnenbuurt(index.Indexed, models.Model):
             return False
         return self.members_group_id in group_ids(user)
 
+    @classmethod
+    def of_member(cls, user):
+        """The binnenbuurten this user belongs to as far as privacy goes: those whose members
+        group they are in (``home.privacy.group_ids``), the group Wagtail's restriction on their
+        pages checks. The profile's binnenbuurt puts a member there (``sync_member_groups``) and
+        an ended membership takes them out, so pages, help posts and the member home agree."""
+        return cls.objects.filter(members_group_id__in=group_ids(user))
+
     def can_see_member_list(self, user):
         return bool(user and user.is_authenticated) and (
             user.is_superuser or self.is_member(user) or self.is_contact_person(user)

@@ -5,6 +5,7 @@ import pytest
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.search.index import get_indexed_models
 
@@ -16,6 +17,7 @@ from members_area.burenhulp.models import (
     Reach,
     Status,
 )
+from members_area.membership.services import end_membership
 from members_area.subscriptions.composition import Composer, subscribers_for_rendering
 from members_area.subscriptions.emails import render_newsletter
 from members_area.subscriptions.models import Subscriber
@@ -104,6 +106,27 @@ def test_forged_ids_and_other_binnenbuurten_change_nothing(
     post.refresh_from_db()
     assert post.status == Status.OPEN
     assert not post.responses.exists() and not post.reports.exists()
+
+
+def test_an_ended_membership_ends_the_posts_for_someone_who_keeps_the_account(client, world, posts):
+    """Ending a membership takes the member out of the binnenbuurt's group but leaves the profile
+    until it is erased; someone who stays (here as staff) sees its posts no more than its pages."""
+    user = world.users["member_a"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    end_membership(user.member, world.users["admin"], ended_on=timezone.localdate())
+    user.refresh_from_db()
+    assert user.is_active and user.member.binnenbuurt == world.a
+    client.force_login(user)
+    detail = client.get(reverse("burenhulp:detail", args=[posts["binnenbuurt"].pk]))
+    assert detail.status_code in (403, 404)
+    board = client.get(reverse("burenhulp:index")).content.decode()
+    home = client.get(world.members_area.url)
+    assert home.status_code == 200
+    for post in posts.values():
+        assert post.title not in board
+        assert post.title not in home.content.decode()
+    assert client.get(world.page_a.url).status_code in (302, 403)
 
 
 def test_an_id_that_does_not_exist_gets_a_dutch_404(client, world):

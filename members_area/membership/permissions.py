@@ -1,4 +1,7 @@
-"""Who may see which applications and members: the one place these rules live.
+"""Who may run the membership administration: roles, not a privacy rule.
+
+Which pages anyone may see is ``home.privacy``'s; these are the permissions of the administration's
+own screens (applications, member lists, contributions, paper lists), by role:
 
 * a **coordinator** of a stadsdorp (``MembershipSettings.coordinators``) sees and decides the
   applications of that stadsdorp only;
@@ -14,7 +17,7 @@ from home.models import StadsdorpPage
 from members_area.models import Binnenbuurt, Member
 from members_area.services import contact_binnenbuurten
 
-from .models import Application
+from .models import Application, Membership
 
 
 def _authenticated(user):
@@ -82,24 +85,23 @@ def binnenbuurten_of_coordinator(user):
     )
 
 
-def members_of(stadsdorp):
-    """The members of a stadsdorp: by their membership record, or (members made by hand in the
+def _members_of_q(stadsdorpen):
+    """Members of these stadsdorpen: by their membership record, or (members made by hand in the
     admin, without one) by their binnenbuurt."""
-    return Member.objects.filter(
-        Q(membership__stadsdorp=stadsdorp)
-        | Q(membership__isnull=True, binnenbuurt__stadsdorp=stadsdorp)
+    return Q(membership__stadsdorp__in=stadsdorpen) | Q(
+        membership__isnull=True, binnenbuurt__stadsdorp__in=stadsdorpen
     )
+
+
+def members_of(stadsdorp):
+    return Member.objects.filter(_members_of_q([stadsdorp]))
 
 
 def visible_member(user, member_id):
     """A member this user administers (a coordinator of the member's stadsdorp), else None."""
     stadsdorpen = coordinated_stadsdorpen(user)
     return (
-        Member.objects.filter(pk=member_id)
-        .filter(
-            Q(membership__stadsdorp__in=stadsdorpen)
-            | Q(membership__isnull=True, binnenbuurt__stadsdorp__in=stadsdorpen)
-        )
+        Member.objects.filter(_members_of_q(stadsdorpen), pk=member_id)
         .select_related("user", "binnenbuurt", "membership")
         .first()
     )
@@ -138,8 +140,7 @@ def newsletter_label_stadsdorpen(user):
 def paper_newsletter_members(stadsdorpen):
     """Current members of these stadsdorpen who get the newsletter on paper: they asked for it,
     or they have no e-mail address."""
-    members = Member.objects.filter(
-        Q(membership__stadsdorp__in=stadsdorpen)
-        | Q(membership__isnull=True, binnenbuurt__stadsdorp__in=stadsdorpen)
-    ).exclude(membership__status="ended")
+    members = Member.objects.filter(_members_of_q(stadsdorpen)).exclude(
+        membership__status=Membership.Status.ENDED
+    )
     return members.filter(Q(membership__paper_newsletter=True) | Q(user__email=""))

@@ -1,4 +1,10 @@
-"""Who sees which help post: the one place that decides it.
+"""Who may see and act on a help post: the burenhulp's permissions.
+
+Not a second privacy rule: which binnenbuurt someone belongs to is the members group that
+Wagtail's restriction on the binnenbuurt's pages checks, asked of ``home.privacy``
+(``Binnenbuurt.of_member``), and the contact persons are those of
+``members_area.services.contact_binnenbuurten``. This module adds what is the app's own: a post's
+reach, and who may act on it.
 
 A post belongs to the binnenbuurt of the neighbour it is for. It is seen by the members of that
 binnenbuurt, or by every member of the same stadsdorp when its reach is "stadsdorp"; by its author,
@@ -7,15 +13,16 @@ by the contact person who posted it on someone's behalf, and by the binnenbuurt'
 binnenbuurt or stadsdorp, not an editor, not an anonymous visitor. Lists, the member home, the
 newsletter and every e-mail take their posts from ``listed_posts`` or check ``can_view``.
 
-Members are in a binnenbuurt through their profile (``Member.binnenbuurt``), the same fact the
-member home's shared rendering is keyed by (``members_area.dashboard.dashboard_audience``).
+The member home's shared rendering is keyed by the same binnenbuurt
+(``members_area.dashboard.dashboard_audience``).
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from members_area.models import Binnenbuurt, Member
+from members_area.models import Binnenbuurt
+from members_area.services import contact_binnenbuurten
 
 from .models import HelpPost, Reach, Response, Status
 
@@ -38,22 +45,17 @@ class Viewer:
 
 
 def viewer_for(user):
-    """The user's place in the member area: two small queries, remembered on the user object."""
+    """The user's place in the member area: two small queries (and the user's groups, which
+    ``home.privacy`` has usually read already), remembered on the user object."""
     if not (user and user.is_authenticated):
         return Viewer()
     memo = getattr(user, "_burenhulp_viewer", None)
     if memo is not None:
         return memo
     binnenbuurt_id, stadsdorp_id = (
-        Member.objects.filter(user_id=user.pk)
-        .values_list("binnenbuurt_id", "binnenbuurt__stadsdorp_id")
-        .first()
+        Binnenbuurt.of_member(user).values_list("pk", "stadsdorp_id").first()
     ) or (None, None)
-    contact_of = frozenset(
-        Binnenbuurt.objects.filter(Q(coordinator_id=user.pk) | Q(stand_in_id=user.pk)).values_list(
-            "pk", flat=True
-        )
-    )
+    contact_of = frozenset(contact_binnenbuurten(user).values_list("pk", flat=True))
     viewer = Viewer(user.pk, binnenbuurt_id, stadsdorp_id, contact_of)
     user._burenhulp_viewer = viewer
     return viewer
