@@ -40,8 +40,8 @@ def warm_up():
     # Reading the patterns imports the URLconf's modules (Django's property, cached per process).
     url_patterns = get_resolver().url_patterns
     for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            translation.gettext("Inloggen")
+        translation.activate(language)  # reads the language's merged catalogue, kept per process
+    translation.deactivate()
     engine = engines["django"]
     for name in own_template_names():
         try:
