@@ -25,15 +25,15 @@ class HeadingLevel(models.TextChoices):
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("kop"), max_length=120)
+    text = blocks.CharBlock(label=_("Kop"), max_length=120)
     level = blocks.ChoiceBlock(
-        label=_("niveau"),
+        label=_("Niveau"),
         choices=HeadingLevel.choices,
         default=HeadingLevel.H2,
         help_text=_("Gebruik niveau 3 alleen onder een kop van niveau 2."),
     )
     anchor = blocks.CharBlock(
-        label=_("anker"),
+        label=_("Anker"),
         required=False,
         max_length=60,
         help_text=_(
@@ -58,7 +58,7 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class RichTextBlock(blocks.StructBlock):
-    text = blocks.RichTextBlock(label=_("tekst"), features=RICH_TEXT_FEATURES)
+    text = blocks.RichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES)
 
     class Meta:
         icon = "pilcrow"
@@ -72,16 +72,16 @@ class RichTextBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("afbeelding"))
+    image = ImageChooserBlock(label=_("Afbeelding"))
     alt_text = blocks.CharBlock(
-        label=_("beschrijving voor wie de afbeelding niet ziet (alt-tekst)"),
+        label=_("Beschrijving voor wie de afbeelding niet ziet (alt-tekst)"),
         max_length=250,
         help_text=_(
             "Verplicht. Beschrijf in één zin wat er op de afbeelding te zien is, "
             "voor mensen die een voorleesprogramma gebruiken."
         ),
     )
-    caption = blocks.CharBlock(label=_("onderschrift"), required=False, max_length=250)
+    caption = blocks.CharBlock(label=_("Onderschrift"), required=False, max_length=250)
 
     class Meta:
         icon = "image"
@@ -92,9 +92,9 @@ class ImageBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("citaat"), max_length=600)
+    quote = blocks.TextBlock(label=_("Citaat"), max_length=600)
     attribution = blocks.CharBlock(
-        label=_("van wie"),
+        label=_("Van wie"),
         required=False,
         max_length=120,
         help_text=_("Bijvoorbeeld: 'Els (78), stadsdorp Frankendael'."),
@@ -112,16 +112,16 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label=_("titel"), max_length=120)
-    text = blocks.TextBlock(label=_("tekst"), required=False, max_length=400)
+    title = blocks.CharBlock(label=_("Titel"), max_length=120)
+    text = blocks.TextBlock(label=_("Tekst"), required=False, max_length=400)
     link_text = blocks.CharBlock(
-        label=_("tekst op de knop"),
+        label=_("Tekst op de knop"),
         max_length=60,
         help_text=_("Zeg wat er gebeurt, bijvoorbeeld 'Word lid' in plaats van 'Klik hier'."),
     )
-    page = blocks.PageChooserBlock(label=_("pagina"), required=False)
+    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
     url = blocks.URLBlock(
-        label=_("of een webadres"), required=False, help_text=_("Alleen als er geen pagina is.")
+        label=_("Of een webadres"), required=False, help_text=_("Alleen als er geen pagina is.")
     )
 
     class Meta:
@@ -167,8 +167,8 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class FAQItemBlock(blocks.StructBlock):
-    question = blocks.CharBlock(label=_("vraag"), max_length=200)
-    answer = blocks.RichTextBlock(label=_("antwoord"), features=["bold", "italic", "link", "ul"])
+    question = blocks.CharBlock(label=_("Vraag"), max_length=200)
+    answer = blocks.RichTextBlock(label=_("Antwoord"), features=["bold", "italic", "link", "ul"])
 
     class Meta:
         icon = "help"
@@ -176,8 +176,8 @@ class FAQItemBlock(blocks.StructBlock):
 
 
 class FAQBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label=_("titel"), required=False, max_length=120)
-    items = blocks.ListBlock(FAQItemBlock(), label=_("vragen"), min_num=1)
+    title = blocks.CharBlock(label=_("Titel"), required=False, max_length=120)
+    items = blocks.ListBlock(FAQItemBlock(), label=_("Vragen"), min_num=1)
 
     class Meta:
         icon = "list-ul"
@@ -198,14 +198,14 @@ class FAQBlock(blocks.StructBlock):
 
 
 class DocumentLinkBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("document"))
+    document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(
-        label=_("linktekst"),
+        label=_("Linktekst"),
         required=False,
         max_length=150,
         help_text=_("Leeg laten: dan tonen we de titel van het document."),
     )
-    description = blocks.TextBlock(label=_("toelichting"), required=False, max_length=300)
+    description = blocks.TextBlock(label=_("Toelichting"), required=False, max_length=300)
 
     class Meta:
         icon = "doc-full"
@@ -216,16 +216,16 @@ class DocumentLinkBlock(blocks.StructBlock):
 
 class EmbedVideoBlock(blocks.StructBlock):
     embed = EmbedBlock(
-        label=_("webadres van de video"),
+        label=_("Webadres van de video"),
         help_text=_("Bijvoorbeeld een YouTube- of Vimeo-adres."),
     )
     title = blocks.CharBlock(
-        label=_("titel"),
+        label=_("Titel"),
         max_length=150,
         help_text=_("Verplicht: waar gaat de video over? Ook voor voorleesprogramma's."),
     )
     transcript = blocks.TextBlock(
-        label=_("uitgeschreven tekst"),
+        label=_("Uitgeschreven tekst"),
         required=False,
         help_text=_("Voor wie de video niet kan zien of horen."),
     )

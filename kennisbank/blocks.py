@@ -21,12 +21,12 @@ class TextSectionBlock(blocks.StructBlock):
     """A heading (optional) with running text: the workhorse of every body."""
 
     heading = blocks.CharBlock(
-        label=_("tussenkop"),
+        label=_("Tussenkop"),
         required=False,
         max_length=120,
         help_text=_("Optioneel. Verschijnt als kop boven de tekst."),
     )
-    text = blocks.RichTextBlock(label=_("tekst"), features=TEXT_FEATURES)
+    text = blocks.RichTextBlock(label=_("Tekst"), features=TEXT_FEATURES)
 
     class Meta:
         icon = "doc-full"
@@ -43,9 +43,9 @@ class ExperienceBlock(blocks.StructBlock):
     """What one stadsdorp told at a meeting."""
 
     stadsdorp = blocks.CharBlock(
-        label=_("stadsdorp"), max_length=120, help_text=_("Naam van het stadsdorp.")
+        label=_("Stadsdorp"), max_length=120, help_text=_("Naam van het stadsdorp.")
     )
-    text = blocks.RichTextBlock(label=_("ervaring"), features=TEXT_FEATURES)
+    text = blocks.RichTextBlock(label=_("Ervaring"), features=TEXT_FEATURES)
 
     class Meta:
         icon = "group"
@@ -59,10 +59,10 @@ class ExperienceBlock(blocks.StructBlock):
 
 
 class ActionPointBlock(blocks.StructBlock):
-    action = blocks.CharBlock(label=_("actie"), max_length=250)
-    who = blocks.CharBlock(label=_("wie"), required=False, max_length=120)
+    action = blocks.CharBlock(label=_("Actie"), max_length=250)
+    who = blocks.CharBlock(label=_("Wie"), required=False, max_length=120)
     deadline = blocks.CharBlock(
-        label=_("wanneer"), required=False, max_length=60, help_text=_("Bijvoorbeeld: vóór 1 mei")
+        label=_("Wanneer"), required=False, max_length=60, help_text=_("Bijvoorbeeld: vóór 1 mei")
     )
 
     class Meta:
@@ -71,8 +71,8 @@ class ActionPointBlock(blocks.StructBlock):
 
 
 class ActionPointsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("tussenkop"), required=False, default=_("Actiepunten"))
-    items = blocks.ListBlock(ActionPointBlock(), label=_("actiepunten"))
+    heading = blocks.CharBlock(label=_("Tussenkop"), required=False, default=_("Actiepunten"))
+    items = blocks.ListBlock(ActionPointBlock(), label=_("Actiepunten"))
 
     class Meta:
         icon = "list-ul"
@@ -88,10 +88,10 @@ class ActionPointsBlock(blocks.StructBlock):
 class LinkBlock(blocks.StructBlock):
     """A link to a template or document to download, a page, or another website."""
 
-    label = blocks.CharBlock(label=_("tekst van de link"), max_length=120)
-    document = DocumentChooserBlock(label=_("document"), required=False)
-    page = blocks.PageChooserBlock(label=_("pagina"), required=False)
-    url = blocks.URLBlock(label=_("andere website"), required=False)
+    label = blocks.CharBlock(label=_("Tekst van de link"), max_length=120)
+    document = DocumentChooserBlock(label=_("Document"), required=False)
+    page = blocks.PageChooserBlock(label=_("Pagina"), required=False)
+    url = blocks.URLBlock(label=_("Andere website"), required=False)
 
     class Meta:
         icon = "link"
@@ -114,24 +114,24 @@ class LinkBlock(blocks.StructBlock):
 class StepBlock(blocks.StructBlock):
     """One numbered step of a step-by-step guide."""
 
-    title = blocks.CharBlock(label=_("titel van de stap"), max_length=150)
-    explanation = blocks.RichTextBlock(label=_("uitleg"), features=TEXT_FEATURES)
+    title = blocks.CharBlock(label=_("Titel van de stap"), max_length=150)
+    explanation = blocks.RichTextBlock(label=_("Uitleg"), features=TEXT_FEATURES)
     tips = blocks.ListBlock(
-        blocks.CharBlock(label=_("tip"), max_length=300),
-        label=_("tips"),
+        blocks.CharBlock(label=_("Tip"), max_length=300),
+        label=_("Tips"),
         required=False,
         default=[],
     )
     checklist = blocks.ListBlock(
-        blocks.CharBlock(label=_("punt"), max_length=200),
-        label=_("checklist"),
+        blocks.CharBlock(label=_("Punt"), max_length=200),
+        label=_("Checklist"),
         required=False,
         default=[],
         help_text=_("Dingen om af te vinken, één per regel."),
     )
     links = blocks.ListBlock(
         LinkBlock(),
-        label=_("sjablonen en documenten"),
+        label=_("Sjablonen en documenten"),
         required=False,
         default=[],
         help_text=_("Bijvoorbeeld een sjabloon voor een flyer om te downloaden."),
@@ -157,11 +157,11 @@ STEP_PREVIEW = StepBlock._meta_class.preview_value
 class PhaseBlock(blocks.StructBlock):
     """A phase groups steps, e.g. a pioneer phase and an organisation phase."""
 
-    title = blocks.CharBlock(label=_("naam van de fase"), max_length=120)
+    title = blocks.CharBlock(label=_("Naam van de fase"), max_length=120)
     description = blocks.RichTextBlock(
-        label=_("omschrijving"), features=TEXT_FEATURES, required=False
+        label=_("Omschrijving"), features=TEXT_FEATURES, required=False
     )
-    steps = blocks.ListBlock(StepBlock(), label=_("stappen"))
+    steps = blocks.ListBlock(StepBlock(), label=_("Stappen"))
 
     class Meta:
         icon = "folder-open-inverse"
@@ -176,8 +176,8 @@ class PhaseBlock(blocks.StructBlock):
 
 
 class TipBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label=_("tip"), max_length=150)
-    text = blocks.RichTextBlock(label=_("toelichting"), features=TEXT_FEATURES, required=False)
+    title = blocks.CharBlock(label=_("Tip"), max_length=150)
+    text = blocks.RichTextBlock(label=_("Toelichting"), features=TEXT_FEATURES, required=False)
 
     class Meta:
         icon = "pick"
@@ -191,7 +191,7 @@ class TipBlock(blocks.StructBlock):
 
 
 class FindingBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("bevinding"), max_length=500)
+    text = blocks.TextBlock(label=_("Bevinding"), max_length=500)
 
     class Meta:
         icon = "pick"
@@ -202,8 +202,8 @@ class FindingBlock(blocks.StructBlock):
 
 
 class DocumentBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("document"))
-    description = blocks.CharBlock(label=_("omschrijving"), required=False, max_length=200)
+    document = DocumentChooserBlock(label=_("Document"))
+    description = blocks.CharBlock(label=_("Omschrijving"), required=False, max_length=200)
 
     class Meta:
         icon = "doc-full-inverse"

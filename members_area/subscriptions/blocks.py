@@ -27,26 +27,26 @@ class SectionKind(models.TextChoices):
 class AutomaticSectionBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         choices=SectionKind.choices,
-        label=_("soort"),
+        label=_("Soort"),
         help_text=_("Wat in dit blok komt; dat wordt per lezer opgezocht bij het versturen."),
     )
     heading = blocks.CharBlock(
         required=False,
         max_length=120,
-        label=_("kop"),
+        label=_("Kop"),
         help_text=_("Leeg laten voor de standaardkop, bijvoorbeeld 'Nieuw in de kennisbank'."),
     )
     max_items = blocks.IntegerBlock(
         default=5,
         min_value=1,
         max_value=20,
-        label=_("hoogstens zoveel berichten"),
+        label=_("Hoogstens zoveel berichten"),
     )
     weeks = blocks.IntegerBlock(
         default=4,
         min_value=1,
         max_value=12,
-        label=_("aantal weken vooruit"),
+        label=_("Aantal weken vooruit"),
         help_text=_("Alleen voor activiteiten: hoe ver vooruit we kijken."),
     )
 
@@ -60,8 +60,8 @@ class AutomaticSectionBlock(blocks.StructBlock):
 
 
 class TextSectionBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120, label=_("kop"))
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"], label=_("tekst"))
+    heading = blocks.CharBlock(max_length=120, label=_("Kop"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"], label=_("Tekst"))
 
     class Meta:
         icon = "pilcrow"
@@ -71,9 +71,9 @@ class TextSectionBlock(blocks.StructBlock):
 
 
 class LinkSectionBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=160, label=_("titel van de link"))
-    url = blocks.URLBlock(label=_("webadres"))
-    description = blocks.TextBlock(required=False, max_length=400, label=_("korte uitleg"))
+    title = blocks.CharBlock(max_length=160, label=_("Titel van de link"))
+    url = blocks.URLBlock(label=_("Webadres"))
+    description = blocks.TextBlock(required=False, max_length=400, label=_("Korte uitleg"))
 
     class Meta:
         icon = "link"
@@ -83,11 +83,11 @@ class LinkSectionBlock(blocks.StructBlock):
 
 
 class ChosenPageBlock(blocks.StructBlock):
-    page = blocks.PageChooserBlock(label=_("pagina"))
+    page = blocks.PageChooserBlock(label=_("Pagina"))
     note = blocks.TextBlock(
         required=False,
         max_length=300,
-        label=_("eigen tekst"),
+        label=_("Eigen tekst"),
         help_text=_("Leeg laten: dan tonen we de samenvatting van de pagina."),
     )
 
@@ -97,8 +97,8 @@ class ChosenPageBlock(blocks.StructBlock):
 
 
 class PagesSectionBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120, label=_("kop"))
-    pages = blocks.ListBlock(ChosenPageBlock(), label=_("pagina's"))
+    heading = blocks.CharBlock(max_length=120, label=_("Kop"))
+    pages = blocks.ListBlock(ChosenPageBlock(), label=_("Pagina's"))
 
     class Meta:
         icon = "list-ul"

@@ -2,7 +2,11 @@
 
 import pytest
 
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+
+from wagtail.fields import StreamField
+from wagtail.models import Page
 
 from home.factories import ContentPageFactory, StadsdorpPageFactory
 from tests.conftest import login_with_second_factor
@@ -90,3 +94,29 @@ def test_editor_saves_the_menu_in_the_admin(client, home_page):
     assert response.status_code == 200
     assert MenuItem.objects.filter(link_page=page).count() == 1
     assert 'href="/nl/nieuw-hier/">Nieuw hier?<' in client.get("/nl/").content.decode()
+
+
+def streamfield_labels():
+    """(where, label) for every block an editor meets in a StreamField of any page type."""
+    found = []
+
+    def walk(block, where):
+        for name, child in getattr(block, "child_blocks", {}).items():
+            found.append((f"{where}.{name}", str(child.label)))
+            walk(child, f"{where}.{name}")
+        if hasattr(block, "child_block"):  # a ListBlock
+            walk(block.child_block, where)
+
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            for field in model._meta.get_fields():
+                if isinstance(field, StreamField) and field.model is model:
+                    walk(field.stream_block, f"{model.__name__}.{field.name}")
+    return found
+
+
+def test_every_block_label_starts_with_a_capital_as_wagtails_own_do():
+    labels = streamfield_labels()
+    assert len(labels) > 50
+    lowercase = [where for where, label in labels if label[:1].islower()]
+    assert lowercase == []
