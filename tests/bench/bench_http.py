@@ -22,6 +22,7 @@ cache on and off; "Mijn stadsdorp" with each request as the next of 65 logged-in
 gunicorn log's "Booting worker" lines give the worker restarts during the run.
 """
 
+import contextlib
 import io
 import json
 import os
@@ -51,9 +52,15 @@ SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 STATIC_PATH = "css/print.css"
 WARM_REQUESTS = 50  # per path before measuring: about ten per worker
+# The static-file reference beside the in-process figures of other benchmarks (static_reference).
+STATIC_DURATION = os.environ.get("BENCH_STATIC_DURATION", "5s")
 
 
 def free_port():
+    """``BENCH_PORT`` when given (a machine shared by several people hands each a range), else
+    any free port."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -307,6 +314,42 @@ def interleaved(wrk, base, scripts, server):
         }
         for label, runs in passes.items()
     }
+
+
+@contextlib.contextmanager
+def static_reference(report, label):
+    """The static-file rate of the production server, measured before and after the block.
+
+    For the in-process figures of the other benchmarks: on a shared machine their milliseconds
+    move with its load, and this rate (the limit of this stack, as in ``run``) says how much of
+    the machine the run got. The server idles while the block runs.
+    """
+    wrk = ensure_wrk()
+    if not wrk:
+        print("   wrk is not available: no static-file rate")
+        yield
+        return
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    collect_static(static_root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port, static_root, page_cache=False)
+    script = wrk_script([static_url(static_root)])
+
+    def measure(when):
+        summary = run_wrk(wrk, base, script, duration=STATIC_DURATION)
+        report(f"{label}: static file (WhiteNoise), 16 clients, {when}", summary["rps"], "req/s")
+
+    try:
+        run_wrk(wrk, base, script, duration="2s")
+        report(f"{label}: machine load average (1 min)", os.getloadavg()[0], "")
+        measure("before")
+        yield
+        measure("after")
+    finally:
+        stop_gunicorn(server)
+        Path(script).unlink(missing_ok=True)
+        shutil.rmtree(static_root, ignore_errors=True)
 
 
 # --- logged-in members -------------------------------------------------------------------------
