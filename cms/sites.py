@@ -86,6 +86,17 @@ def active_locale():
         return None
 
 
+def default_locale():
+    """``Locale.get_default()`` without its query (the member home and the agenda ask it for
+    every list they build)."""
+    return _memo(("locale", "default"), Locale.get_default)
+
+
+def locale_by_pk(locale_id):
+    """The Locale with this primary key (a page's ``locale``) without a query, or None."""
+    return _memo(("locale-pk", locale_id), lambda: Locale.objects.filter(pk=locale_id).first())
+
+
 def child_route(parent, slug):
     """The live or draft child of ``parent`` with this slug, as its specific page, or None.
 

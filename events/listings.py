@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
+from cms import sites
 from cms.page_cache import depends_on
 from home.privacy import visible_pages
 
@@ -86,7 +87,7 @@ def events_queryset(user, locale=None, only_group=None):
     """Live events this user may see, in the locale (falling back to untranslated Dutch ones)."""
     queryset = visible_pages(EventPage.objects.all(), user)
     if locale is not None:
-        default_locale = Locale.get_default()
+        default_locale = sites.default_locale()
         if locale.pk == default_locale.pk:
             queryset = queryset.filter(locale=locale)
         else:

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 
 from wagtail.documents import get_document_model
-from wagtail.models import Locale
 
+from cms import sites
 from events.listings import upcoming_occurrences
 from home.privacy import visible_pages
 
@@ -69,28 +69,36 @@ def section_of(binnenbuurt, locale):
 
 
 def dashboard_audience(user):
-    """(binnenbuurt id, is one of its contact persons): what the member home shows besides the
-    pages the member's groups may see. One small query, remembered on the user object."""
+    """(binnenbuurt id, its stadsdorp's id, is one of its contact persons): what the member home
+    shows besides the pages the member's groups may see. One small query, remembered on the user
+    object. The stadsdorp follows from the binnenbuurt, so keying by it shares nothing less; it
+    spares the shared block's burenhulp list a query of its own."""
     memo = getattr(user, "_dashboard_audience", None)
     if memo is None:
-        ids = None
+        row = None
         if user.is_authenticated:
-            ids = (
+            row = (
                 Binnenbuurt.of_member(user)
-                .values_list("pk", "coordinator_id", "stand_in_id")
+                .values_list("pk", "stadsdorp_id", "coordinator_id", "stand_in_id")
                 .first()
             )
-        binnenbuurt_id, coordinator_id, stand_in_id = ids or (None, None, None)
-        memo = (binnenbuurt_id, bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id))
+        binnenbuurt_id, stadsdorp_id, coordinator_id, stand_in_id = row or (None,) * 4
+        is_contact = bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id)
+        memo = (binnenbuurt_id, stadsdorp_id, is_contact)
         user._dashboard_audience = memo
     return memo
 
 
 def dashboard_context(page, request):
-    """What "Mijn stadsdorp" needs per request: which binnenbuurt, and whether as a contact
-    person. Everything else is built in a shared fragment keyed by these (``shared_dashboard``)."""
-    binnenbuurt_id, is_contact = dashboard_audience(request.user)
-    return {"binnenbuurt_id": binnenbuurt_id, "is_contact_person": is_contact}
+    """What "Mijn stadsdorp" needs per request: which binnenbuurt (and stadsdorp), and whether as
+    a contact person. Everything else is built in a shared fragment keyed by these
+    (``shared_dashboard``)."""
+    binnenbuurt_id, stadsdorp_id, is_contact = dashboard_audience(request.user)
+    return {
+        "binnenbuurt_id": binnenbuurt_id,
+        "stadsdorp_id": stadsdorp_id,
+        "is_contact_person": is_contact,
+    }
 
 
 def shared_dashboard(page, binnenbuurt_id, is_contact, viewer):
@@ -105,7 +113,8 @@ def shared_dashboard(page, binnenbuurt_id, is_contact, viewer):
             .filter(pk=binnenbuurt_id)
             .first()
         )
-    locale = page.locale
+    # The locales from this process's memory (cms.sites): a query each otherwise, on every build.
+    locale = sites.locale_by_pk(page.locale_id) or page.locale
     section = section_of(binnenbuurt, locale)
     members_group = (
         Group(pk=binnenbuurt.members_group_id, name="")
@@ -114,8 +123,9 @@ def shared_dashboard(page, binnenbuurt_id, is_contact, viewer):
     )
     # Member-wide news lives under the Dutch member home; translations share its tree position.
     news_root = page
-    if page.locale_id != Locale.get_default().pk:
-        news_root = page.get_translation_or_none(Locale.get_default()) or page
+    default_locale = sites.default_locale()
+    if page.locale_id != default_locale.pk:
+        news_root = page.get_translation_or_none(default_locale) or page
     contacts = []
     if binnenbuurt:
         for role, contact in (

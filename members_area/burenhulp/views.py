@@ -202,6 +202,7 @@ def _detail_context(request, viewer, post, respond_form=None, report_form=None):
         "is_contact": is_contact_for(post, viewer),
         "is_own": is_own,
         "from_own_binnenbuurt": post.binnenbuurt_id == viewer.binnenbuurt_id,
+        "poster_text": listings.poster_text(post, viewer),
         "responses": responses,
         "waiting": [r for r in responses if r.state == Response.State.OFFERED],
         "shared": shared,

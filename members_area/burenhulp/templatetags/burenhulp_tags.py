@@ -1,15 +1,15 @@
 """``{% burenhulp_home %}``: the burenhulp block at the top of "Mijn stadsdorp".
 
-Rendered inside the member home's ``{% shared %}`` block, from the member's binnenbuurt and
-contact-person role alone (``members_area.dashboard.dashboard_audience``): nothing personal (no own
-posts, no forms). A write to a post, an answer or a report empties it (the ``burenhulp`` tag,
+Rendered inside the member home's ``{% shared %}`` block, from the member's binnenbuurt (with its
+stadsdorp, both keys of the block) and contact-person role alone
+(``members_area.dashboard.dashboard_audience``): nothing personal (no own posts, no forms). A write
+to a post, an answer or a report empties it (the ``burenhulp`` tag,
 ``cms.page_cache.TAGGED_MODELS``).
 """
 
 from django import template
 
 from cms.page_cache import depends_on
-from members_area.models import Binnenbuurt
 
 from .. import listings
 
@@ -18,14 +18,11 @@ BOARD_TAG = "burenhulp"
 
 
 @register.inclusion_tag("burenhulp/includes/home_section.html")
-def burenhulp_home(binnenbuurt_id, is_contact):
+def burenhulp_home(binnenbuurt_id, stadsdorp_id, is_contact):
     if binnenbuurt_id is None:
         return {"show": False}
     # Inside the member home's shared block: a new post or answer must end that copy.
     depends_on(BOARD_TAG)
-    stadsdorp_id = (
-        Binnenbuurt.objects.filter(pk=binnenbuurt_id).values_list("stadsdorp_id", flat=True).first()
-    )
     viewer = listings.viewer_of_binnenbuurt(binnenbuurt_id, stadsdorp_id, is_contact)
     return {
         "show": True,
