@@ -27,10 +27,12 @@ PAGE_SIZE = 50
 
 
 def _chosen_stadsdorp(request):
-    stadsdorpen = permissions.coordinated_stadsdorpen(request.user).order_by("title")
+    """(the stadsdorp asked for, else the first, or None; all the user coordinates). One query:
+    the tabs above the list show them all anyway (a few, or every stadsdorp for an admin)."""
+    stadsdorpen = list(permissions.coordinated_stadsdorpen(request.user).order_by("title"))
     chosen = request.GET.get("stadsdorp", "")
-    stadsdorp = stadsdorpen.filter(pk=chosen).first() if chosen.isdigit() else None
-    return stadsdorp or stadsdorpen.first(), stadsdorpen
+    stadsdorp = next((item for item in stadsdorpen if str(item.pk) == chosen), None)
+    return stadsdorp or next(iter(stadsdorpen), None), stadsdorpen
 
 
 def filtered_members(stadsdorp, data):
@@ -76,7 +78,6 @@ def member_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "binnenbuurten": stadsdorp.binnenbuurten.order_by("name"),
         },
     )
 

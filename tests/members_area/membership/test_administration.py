@@ -3,6 +3,7 @@ retention, exports that cannot carry formulas, printable lists with consented fi
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members_area.membership import services
+from members_area.membership.member_views import PAGE_SIZE
 from members_area.membership.models import Application, Membership, MembershipSettings
 from members_area.models import Member
 from members_area.services import enrol_member
@@ -238,3 +240,27 @@ def test_admin_sees_every_stadsdorp(client, membership_world):
     world = membership_world
     login_with_second_factor(client, world.users["admin"])
     assert member_list(client, stadsdorp=world.zuid.pk).status_code == 200
+
+
+def test_member_list_is_paged_and_each_page_costs_the_same_queries(client, membership_world):
+    world = membership_world
+    for number in range(PAGE_SIZE + 5):
+        add_member(world, world.a, f"Paginalid{number:03d}")
+    client.force_login(world.users["coordinator_x"])
+    member_list(client)
+    member_list(client)  # the session, and the site this process keeps
+
+    def page(number):
+        with CaptureQueriesContext(connection) as context:
+            response = member_list(client, pagina=number)
+        assert response.status_code == 200
+        return len(context), response.content.decode()
+
+    first_queries, first = page(1)
+    last_queries, last = page(2)
+    assert first_queries == last_queries
+    # Never the whole stadsdorp on one page: PAGE_SIZE cards, the rest on the next page.
+    assert len(re.findall(r'<h2><a href="/nl/ledenadministratie/leden/\d+/">', first)) == PAGE_SIZE
+    shown = {name for html in (first, last) for name in re.findall(r">(Paginalid\d+) Test<", html)}
+    assert shown == {f"Paginalid{number:03d}" for number in range(PAGE_SIZE + 5)}
+    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in last
