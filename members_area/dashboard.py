@@ -172,7 +172,8 @@ def binnenbuurt_context(page, request):
         "member_list": (
             list(
                 Member.objects.filter(binnenbuurt=binnenbuurt, listed_consent=True)
-                .select_related("user")
+                # The membership (if any) says "bel mij liever", shown to contact persons.
+                .select_related("user", "membership")
                 .order_by("user__first_name", "user__last_name")
             )
             if can_see_list
