@@ -8,8 +8,9 @@ cache shared between workers (Redis) that holds for every worker; with the per-p
 cache, another worker may show the old menu for at most ``TIMEOUT`` seconds.
 
 What a logged-in member sees depends on their groups, so their fragments are keyed by
-``home.privacy.audience`` as well (``cached_for_audience``): visitors with the same groups may see
-the same pages, and share the fragment; nothing personal (names, CSRF tokens) may go into one.
+``home.privacy.audience`` as well (``audience_parts``; the menus in ``home.navigation``, every
+``{% shared %}`` block): visitors with the same groups may see the same pages, and share the
+fragment; nothing personal (names, CSRF tokens) may go into one.
 
 Nothing is cached while a database transaction is open: a transaction can be rolled back without
 any signal, which would leave fragments built from data that never existed (Django's TestCase
@@ -69,8 +70,3 @@ def cached(parts, build, timeout=TIMEOUT):
     _local.set(current, key, stored, stored[0])
     depends_on(*stored[2], versions=stored[2])  # the page showing it depends on them too
     return stored[1]
-
-
-def cached_for_audience(parts, request, build, timeout=TIMEOUT):
-    """Like ``cached``, shared only between visitors who may see exactly the same pages."""
-    return cached(audience_parts(parts, request), build, timeout)

@@ -15,10 +15,21 @@ holds only
 There is no ``request``, ``user``, ``csrf_token``, ``messages`` or ``perms`` inside, so a
 ``{{ request.user }}`` or a form added to a shared block shows nothing there instead of one
 member's data to the next: nothing personal can reach a shared fragment by forgetting a marker.
+
+A shared block may leave small holes for each request: ``{% personal key=value %} ...
+{% endpersonal %}``, written directly inside the block (not in a template it includes). Its content
+is not part of the shared copy: the copy keeps a mark in its place with the values named in the
+tag (plain numbers, strings and booleans of the shared context, e.g. a menu link's path), and
+every request renders the content in its own, full context with those values (the site header's
+"Mijn stadsdorp" button, the language links of the page at hand, the menu's current page). So
+the personal part is marked where it is, and what is not marked can only be shared.
 """
 
+import re
+import secrets
+
 from django.db.models import Model
-from django.template import Context
+from django.template import Context, TemplateSyntaxError
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -41,7 +52,55 @@ def key_part(name, value):
     )
 
 
-def render_shared(name, values, nodelist, context, timeout=TIMEOUT):
+# The context entry through which a shared block's personal parts leave their marks; a template
+# cannot read a name that starts with an underscore.
+HOLES = "_shared_holes"
+
+
+def check_plain(name, value):
+    if not isinstance(value, PLAIN_TYPES):
+        raise TypeError(
+            f"{{% personal %}} value {name!r}: a {type(value).__name__} cannot be kept in a shared "
+            "fragment; pass a number, a string or a boolean"
+        )
+    return value
+
+
+class Holes:
+    """The personal parts met while one shared block is built: a mark in the text for each
+    (with a random word, so that no content can imitate one), and the values it needs."""
+
+    def __init__(self, nodes):
+        self.numbers = {id(node): number for number, node in enumerate(nodes)}
+        self.nonce = secrets.token_hex(8)
+        self.found = []
+
+    def mark(self, node, values):
+        number = self.numbers.get(id(node))
+        if number is None:
+            raise TemplateSyntaxError(
+                "{% personal %} must be written directly inside its {% shared %} block, not in a "
+                "template the block includes"
+            )
+        self.found.append((number, values))
+        return f"\x00{self.nonce}:{len(self.found) - 1}\x00"
+
+    def segments(self, html):
+        """The text between the marks, and (node number, values) for each mark, in order."""
+        parts = re.split(f"\x00{self.nonce}:(\\d+)\x00", html)
+        return tuple(
+            part if index % 2 == 0 else self.found[int(part)] for index, part in enumerate(parts)
+        )
+
+
+def render_personal(nodelist, values, context):
+    with context.push(values):
+        return nodelist.render(context)
+
+
+def render_shared(name, values, nodelist, context, personal=(), layout="", timeout=TIMEOUT):
+    """The shared copy of the block, with its ``personal`` parts (the block's PersonalNodes in
+    the order of the template) rendered for this request in ``context``."""
     request = context.get("request")
     viewer = Viewer.of(getattr(request, "user", None))
     parts = (
@@ -50,16 +109,24 @@ def render_shared(name, values, nodelist, context, timeout=TIMEOUT):
         *sorted(key_part(key, value) for key, value in values.items()),
         get_language(),
         audience(viewer),
+        layout,
     )
 
     def build():
+        holes = Holes(personal)
         inner = Context(
-            {**values, "viewer": viewer, "LANGUAGE_CODE": get_language()},
+            {**values, "viewer": viewer, "LANGUAGE_CODE": get_language(), HOLES: holes},
             autoescape=context.autoescape,
             use_l10n=context.use_l10n,
             use_tz=context.use_tz,
         )
         inner.template = context.template
-        return str(nodelist.render(inner))
+        return holes.segments(str(nodelist.render(inner)))
 
-    return mark_safe(cached(parts, build, timeout))  # noqa: S308 (rendered by the template)
+    rendered = [
+        part
+        if isinstance(part, str)
+        else render_personal(personal[part[0]].nodelist, part[1], context)
+        for part in cached(parts, build, timeout)
+    ]
+    return mark_safe("".join(rendered))  # noqa: S308 (rendered by the template)

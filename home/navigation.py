@@ -1,23 +1,25 @@
-"""Builds the main menu and footer links for one request with a fixed number of queries.
+"""The main menu and footer links a viewer may see, built with a fixed number of queries.
 
 The menu is edited once (in Dutch) and localised at render time; see ``home.models.navigation``
-for why. Per request: the two lists of items, one query for the linked pages *and* their
-translations in the visitor's language, and the privacy filter of ``home.privacy``. Links to pages
-the visitor may not see (unpublished, login- or group-restricted) are left out.
+for why. Per site, language and audience (``home.privacy.audience``: which links show depends
+only on the pages the visitor may see), once per content generation: the two lists of items, one
+query for the linked pages *and* their translations in the visitor's language, and the privacy
+filter of ``home.privacy``. Links to pages the visitor may not see (unpublished, login- or
+group-restricted) are left out. Nothing here knows the request: the site header and footer are
+shared fragments (``templates/includes/header.html``), and the one per-request part of the menu,
+which link is the current page, is ``current_mark`` in a ``{% personal %}`` hole.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import translation
 
 from wagtail.models import Page
 
-from home.caching import cached_for_audience
+from home.caching import cached
 from home.models import FooterLink, MenuItem
-from home.privacy import visible_pages
-
-REQUEST_CACHE_ATTRIBUTE = "_home_navigation"
+from home.privacy import audience, visible_pages
 
 
 @dataclass
@@ -28,8 +30,6 @@ class MenuLink:
     page_path: str = ""
     page_depth: int = 0
     is_external: bool = False
-    is_current: bool = False
-    is_ancestor: bool = False
 
 
 def _label(item, page, language_code):
@@ -40,42 +40,29 @@ def _label(item, page, language_code):
     return page.title if page else item.link_url
 
 
-def build_navigation(request, current_page=None):
-    """Returns ``{"menu": [MenuLink...], "footer": [MenuLink...]}``, cached on the request.
-
-    The links come from the fragment cache (``home.caching``), per audience: which links show
-    depends only on the pages the visitor may see. The "current page" marks are added per request.
-    """
-    cached_navigation = getattr(request, REQUEST_CACHE_ATTRIBUTE, None)
-    if cached_navigation is not None:
-        return cached_navigation
-
+def navigation_links(site, viewer):
+    """``{"menu": [MenuLink...], "footer": [MenuLink...]}`` for this site and viewer (a user or a
+    ``home.privacy.Viewer``), from the fragment cache (``home.caching``)."""
     language_code = translation.get_language() or "nl"
-    links = cached_for_audience(
-        ("navigation", request.get_host(), language_code),
-        request,
-        lambda: _build_links(request, language_code),
+    return cached(
+        ("navigation", site.pk if site else None, language_code, audience(viewer)),
+        lambda: _build_links(site, viewer, language_code),
     )
 
-    current_path = getattr(current_page, "path", "")
-    navigation = {}
-    for name, items in links.items():
-        navigation[name] = [
-            replace(
-                link,
-                is_current=bool(current_path) and link.page_path == current_path,
-                is_ancestor=bool(current_path)
-                and link.page_depth > 2
-                and link.page_path != current_path
-                and current_path.startswith(link.page_path or "-"),
-            )
-            for link in items
-        ]
-    setattr(request, REQUEST_CACHE_ATTRIBUTE, navigation)
-    return navigation
+
+def current_mark(link_path, link_depth, current_path):
+    """``aria-current``'s value for a menu link on the page at ``current_path``: "page" on the
+    page itself, "true" on a page below it (not below the home page), else ""."""
+    if not (current_path and link_path):
+        return ""
+    if link_path == current_path:
+        return "page"
+    if link_depth > 2 and current_path.startswith(link_path):
+        return "true"
+    return ""
 
 
-def _build_links(request, language_code):
+def _build_links(site, viewer, language_code):
     # NavigationSettings is a generic (one per installation) setting: every item belongs to it.
     menu_items = list(MenuItem.objects.select_related("link_page").order_by("sort_order"))
     footer_items = list(FooterLink.objects.select_related("link_page").order_by("sort_order"))
@@ -89,7 +76,7 @@ def _build_links(request, language_code):
                 Q(pk__in=[page.pk for page in linked_pages])
                 | Q(translation_key__in=keys, locale__language_code=language_code)
             ).select_related("locale"),
-            getattr(request, "user", None),
+            viewer,
         )
         for page in candidates:
             # Prefer the translation in the visitor's language; fall back to the linked page.
@@ -105,7 +92,7 @@ def _build_links(request, language_code):
                 page = pages_by_key.get(item.link_page.translation_key)
                 if page is None:  # not live or not visible for this visitor
                     continue
-                url = page.get_url(request)
+                url = page.get_url(current_site=site)
                 if url:
                     result.append(
                         MenuLink(

@@ -1,12 +1,30 @@
-"""``{% shared "name" key=value ... %} ... {% endshared %}``: see ``home.fragments``."""
+"""``{% shared "name" key=value ... %} ... {% personal key=value %} ... {% endpersonal %} ...
+{% endshared %}``: see ``home.fragments``."""
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from home.fragments import render_shared
+from home.fragments import HOLES, check_plain, render_personal, render_shared
 
 register = template.Library()
+
+
+class PersonalNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, values, nodelist):
+        self.values = values
+        self.nodelist = nodelist
+
+    def render(self, context):
+        values = {
+            key: check_plain(key, value.resolve(context)) for key, value in self.values.items()
+        }
+        holes = context.get(HOLES)
+        if holes is None:  # not inside a shared block: the whole page is this visitor's anyway
+            return render_personal(self.nodelist, values, context)
+        return holes.mark(self, values)
 
 
 class SharedNode(template.Node):
@@ -14,10 +32,18 @@ class SharedNode(template.Node):
         self.name = name
         self.values = values
         self.nodelist = nodelist
+        self.personal = nodelist.get_nodes_by_type(PersonalNode)
+        # Part of the key: a copy made by a template with other personal parts (before a
+        # deploy) is never filled with this template's.
+        self.layout = ";".join(
+            f"{node.token.lineno}:{node.token.contents}" for node in self.personal
+        )
 
     def render(self, context):
         values = {key: value.resolve(context) for key, value in self.values.items()}
-        return render_shared(self.name, values, self.nodelist, context)
+        return render_shared(
+            self.name, values, self.nodelist, context, self.personal, layout=self.layout
+        )
 
 
 @register.tag
@@ -31,6 +57,18 @@ def shared(parser, token):
     nodelist = parser.parse(("endshared",))
     parser.delete_first_token()
     return SharedNode(bits[1][1:-1], values, nodelist)
+
+
+@register.tag
+def personal(parser, token):
+    """A part of a shared block rendered for each request; outside one, rendered as it is."""
+    bits = token.split_contents()
+    values = template.base.token_kwargs(bits[1:], parser, support_legacy=False)
+    if len(values) != len(bits) - 1:
+        raise template.TemplateSyntaxError("{% personal %} takes only key=value pairs")
+    nodelist = parser.parse(("endpersonal",))
+    parser.delete_first_token()
+    return PersonalNode(values, nodelist)
 
 
 @register.simple_tag(takes_context=True)

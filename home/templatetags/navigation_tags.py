@@ -1,4 +1,10 @@
-"""Header and footer helpers: menus, the language switcher and the kennisbank search address."""
+"""Header and footer helpers: menus, the language switcher and the kennisbank search address.
+
+The header and footer are shared fragments (``{% shared %}``, ``home.fragments``): the menus and
+the search address are built from the site and the ``viewer`` of the shared block, never from the
+request; the language switcher, the text size and the menu's current page are ``{% personal %}``
+holes rendered per request.
+"""
 
 from django import template
 from django.apps import apps
@@ -7,22 +13,36 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
 
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from home.caching import cached
-from home.navigation import build_navigation
+from home.navigation import current_mark, navigation_links
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def get_navigation(context):
+def current_site(context):
+    """The request's Wagtail site (from this process's memory, ``cms.sites``), or None."""
     request = context.get("request")
-    if request is None:
-        return {"menu": [], "footer": []}
-    return build_navigation(request, current_page=context.get("page"))
+    return Site.find_for_request(request) if request is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context, site):
+    """The menus for the ``viewer`` of the surrounding {% shared %} block (``home.navigation``)."""
+    return navigation_links(site, context["viewer"])
+
+
+@register.simple_tag(takes_context=True)
+def menu_mark(context, path, depth):
+    """` aria-current="..."` on the menu link to the current page or one of its ancestors."""
+    page = context.get("page")
+    mark = current_mark(path, depth, getattr(page, "path", ""))
+    return format_html(' aria-current="{}"', mark) if mark else ""
 
 
 def may_open_admin(user):
@@ -153,22 +173,21 @@ def language_switcher(context):
     return {"languages": languages, "current_language": current_language}
 
 
-@register.simple_tag(takes_context=True)
-def kennisbank_search_url(context):
+@register.simple_tag
+def kennisbank_search_url(site):
     """The live kennisbank index of the current language, or "" (then the search box is hidden)."""
     try:
         model = apps.get_model("kennisbank", "KennisbankIndexPage")
     except LookupError:
         return ""
-    request = context.get("request")
     language_code = translation.get_language() or settings.LANGUAGE_CODE
     return cached(
-        ("kennisbank-search-url", request.get_host() if request else "", language_code),
-        lambda: _find_kennisbank_url(model, request, language_code),
+        ("kennisbank-search-url", site.pk if site else None, language_code),
+        lambda: _find_kennisbank_url(model, site, language_code),
     )
 
 
-def _find_kennisbank_url(model, request, language_code):
+def _find_kennisbank_url(model, site, language_code):
     index = (
         model.objects.live().filter(locale__language_code=language_code).order_by("path").first()
     )
@@ -176,4 +195,4 @@ def _find_kennisbank_url(model, request, language_code):
         index = model.objects.live().order_by("path").first()
     if index is None:
         return ""
-    return index.get_url(request) or ""
+    return index.get_url(current_site=site) or ""

@@ -1,0 +1,184 @@
+"""The site header and footer are shared fragments per audience, with personal holes.
+
+One copy of the header (and of the footer) serves every visitor with the same site, language and
+audience (home/fragments.py); the login button, the language links, the text size, the menu's
+current page and the search words are ``{% personal %}`` holes, rendered for each request. These
+tests run outside a wrapping transaction (``transaction=True``): the fragment cache is bypassed
+inside one, and sharing is what is under test here.
+"""
+
+import pytest
+
+from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.test import Client, RequestFactory
+
+from home import fragments
+from home.models import MenuItem, NavigationSettings
+from kennisbank.factories import KennisbankIndexPageFactory
+from members_area.models import Member
+from members_area.services import enrol_member
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def settings_exist(wagtail_roots, world):
+    # The first page view creates the settings rows, a content write that would empty the cache.
+    from home.models import SiteSettings
+
+    SiteSettings.load()
+    NavigationSettings.load()
+
+
+@pytest.fixture
+def menu(world):
+    """The main menu links to both binnenbuurt pages (each restricted to its members group)."""
+    navigation = NavigationSettings.load()
+    for number, page in enumerate((world.page_a, world.page_b)):
+        MenuItem.objects.create(setting=navigation, link_page=page, sort_order=number)
+    return navigation
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """What each shared header or footer copy was built as (parts of the key, stored value)."""
+    calls = []
+    original = fragments.cached
+
+    def recording(parts, build, timeout=fragments.TIMEOUT):
+        def recorded():
+            value = build()
+            calls.append((parts, value))
+            return value
+
+        return original(parts, recorded, timeout)
+
+    monkeypatch.setattr(fragments, "cached", recording)
+    return calls
+
+
+def chrome_builds(builds):
+    return [(parts, value) for parts, value in builds if parts[1] in ("header", "footer")]
+
+
+def page_as(user, path="/nl/"):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def header(html):
+    return html[html.index('<header class="site-header">') : html.index("</header>")]
+
+
+def test_members_of_two_binnenbuurten_get_different_chromes(world, menu, builds):
+    anna = page_as(world.users["member_a"])
+    bert = page_as(world.users["member_b"])
+
+    assert world.page_a.url in header(anna) and world.page_b.url not in header(anna)
+    assert world.page_b.url in header(bert) and world.page_a.url not in header(bert)
+    # Two audiences: a header and a footer for each.
+    assert len(chrome_builds(builds)) == 4
+
+
+def test_members_of_one_binnenbuurt_share_one_chrome(world, menu, builds):
+    dirk = make_user("dirk@example.org", "Dirk")
+    enrol_member(Member.objects.create(user=dirk, binnenbuurt=world.a))
+    anna = page_as(world.users["member_a"])
+    dirk_html = page_as(dirk)
+
+    assert len(chrome_builds(builds)) == 2  # Dirk got Anna's header and footer
+    assert header(anna) == header(dirk_html)
+    assert world.page_a.url in header(dirk_html)
+
+
+def test_an_anonymous_visitor_never_gets_a_members_chrome(world, menu, builds):
+    page_as(world.users["member_a"])
+    page_as(world.users["member_b"])
+    anonymous = page_as(None)
+
+    assert world.page_a.url not in header(anonymous)
+    assert world.page_b.url not in header(anonymous)
+    assert ">Inloggen<" in header(anonymous) and "Mijn stadsdorp" not in header(anonymous)
+    assert len(chrome_builds(builds)) == 6  # one more header and footer, for "anonymous"
+    # ... and a member never gets the anonymous copy back.
+    assert world.page_a.url in header(page_as(world.users["member_a"]))
+
+
+def test_the_shared_copies_hold_nothing_personal(world, menu, builds):
+    KennisbankIndexPageFactory(parent=world.home, slug="kennisbank")  # the header's search box
+    anna = world.users["member_a"]
+    html = page_as(anna, "/nl/?q=zoekwoord")
+
+    assert ">Mijn stadsdorp<" in header(html) and 'value="zoekwoord"' in header(html)
+    stored = "".join(
+        part for _parts, value in chrome_builds(builds) for part in value if isinstance(part, str)
+    )
+    for personal in ("Mijn stadsdorp", "Inloggen", "zoekwoord", "Anna", anna.email, "?q="):
+        assert personal not in stored
+    assert world.page_a.url in stored  # the menu itself is shared
+
+
+def test_the_current_page_is_marked_per_request(world, menu, builds):
+    on_own_page = page_as(world.users["member_a"], world.page_a.url)
+    on_home = page_as(world.users["member_a"])
+
+    assert len(chrome_builds(builds)) == 2
+    assert f'href="{world.page_a.url}" aria-current="page"' in header(on_own_page)
+    assert "aria-current" not in header(on_home).split('class="main-nav"')[1]
+
+
+def render(source, request):
+    return Template("{% load fragment_tags %}" + source).render(Context({"request": request}))
+
+
+def test_a_personal_part_is_rendered_for_each_request(world, builds):
+    source = (
+        '{% shared "greeting" %}Hallo {% personal word="buur" %}{{ request.GET.naam }}, '
+        "{{ word }}{% endpersonal %}!{% endshared %}"
+    )
+    factory = RequestFactory()
+    first = factory.get("/", {"naam": "Anna"})
+    second = factory.get("/", {"naam": "Bert"})
+    first.user = second.user = world.users["member_a"]
+
+    assert render(source, first) == "Hallo Anna, buur!"
+    assert render(source, second) == "Hallo Bert, buur!"
+    assert len(builds) == 1
+    ((_parts, stored),) = builds
+    assert "Anna" not in "".join(part for part in stored if isinstance(part, str))
+
+
+def test_a_personal_part_must_sit_in_the_shared_block_itself(world, rf):
+    request = rf.get("/")
+    request.user = world.users["member_a"]
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {"elders.html": "{% load fragment_tags %}{% personal %}x{% endpersonal %}"},
+            )
+        ],
+        libraries={"fragment_tags": "home.templatetags.fragment_tags"},
+    )
+    template = engine.from_string(
+        '{% load fragment_tags %}{% shared "wrong" %}{% include "elders.html" %}{% endshared %}'
+    )
+    # A {% personal %} in an included template cannot be found again from another process.
+    with pytest.raises(TemplateSyntaxError):
+        template.render(Context({"request": request}))
+
+
+def test_a_personal_part_keeps_only_plain_values(world, rf):
+    request = rf.get("/")
+    request.user = world.users["member_a"]
+    with pytest.raises(TypeError):
+        render(
+            '{% shared "wrong" %}{% personal who=viewer %}x{% endpersonal %}{% endshared %}',
+            request,
+        )
