@@ -2,16 +2,19 @@
 
 Matches the address case-insensitively; when no (or more than one) account has it, a password
 is still hashed so that the answer takes as long as for a real member (no user enumeration by
-timing), like Django's ModelBackend does.
+timing), like Django's ModelBackend does. A member's session names one of these backends, whose
+``get_user`` loads the user with what every page asks of them (``cms.accounts.session_user``).
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from cms.accounts.session_user import SessionUserMixin
+
 from .models import LoginCode
 
 
-class EmailBackend(ModelBackend):
+class EmailBackend(SessionUserMixin, ModelBackend):
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         address = (email or username or "").strip()
         if not address or password is None:
@@ -27,7 +30,7 @@ class EmailBackend(ModelBackend):
         return None
 
 
-class LoginCodeBackend(ModelBackend):
+class LoginCodeBackend(SessionUserMixin, ModelBackend):
     """``authenticate(request, email=..., login_code=...)`` with a code from ``LoginCode.issue``.
 
     A backend (not a check in the view) so that wrong codes go through django-axes like wrong

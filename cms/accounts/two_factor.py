@@ -68,11 +68,16 @@ def requires_second_factor(user):
     enforced = getattr(settings, "ADMIN_2FA_REQUIRED", True)
     if enforced and user.is_superuser:
         return True
+    required = getattr(settings, "ADMIN_2FA_REQUIRED_GROUPS", []) if enforced else []
+    has_device = getattr(user, "_has_confirmed_device", None)
+    if has_device is not None:  # loaded with the user (cms.accounts.session_user), groups too
+        return has_device or (
+            bool(required) and any(group.name in required for group in user.groups.all())
+        )
     reasons = [
         model.objects.devices_for_user(user, confirmed=True).order_by().values_list("pk")
         for model in device_models()
     ]
-    required = getattr(settings, "ADMIN_2FA_REQUIRED_GROUPS", []) if enforced else []
     if required:
         reasons.append(user.groups.filter(name__in=required).order_by().values_list("pk"))
     if not reasons:

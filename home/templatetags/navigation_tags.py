@@ -55,6 +55,9 @@ def may_open_admin(user):
         return False
     if user.is_superuser:
         return True
+    known = getattr(user, "_may_open_admin", None)
+    if known is not None:  # loaded with the user (cms.accounts.session_user)
+        return known
     return Permission.objects.filter(
         Q(user=user) | Q(group__user=user),
         content_type__app_label="wagtailadmin",
