@@ -30,6 +30,7 @@ import io
 import json
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import json as json_serializer
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from cms import backup_crypto
@@ -137,6 +138,22 @@ def content_type_keys():
     return [[ct.app_label, ct.model] for ct in ContentType.objects.order_by("pk")]
 
 
+@contextmanager
+def one_snapshot():
+    """Everything read inside sees the database as it was at one moment, while the site and its
+    task workers go on writing: otherwise rows written between the dump of one table and the next,
+    or between the dump and the manifest's counts, make an archive whose foreign keys or counts do
+    not add up, and ``restore_site`` rightly refuses it (seen with the task workers running).
+    PostgreSQL gives a transaction one snapshot on request; SQLite's read transaction is one."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def storage_files(storage, directory=""):
     """Every file name in ``storage``, recursively (works for local disks and S3)."""
     try:
@@ -183,15 +200,23 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="backup-site-") as workdir:
             database_file = Path(workdir) / "database.json"
             serializers.register_serializer(SERIALIZATION_FORMAT, __name__)
-            call_command(
-                "dumpdata",
-                format=SERIALIZATION_FORMAT,
-                natural_foreign=True,
-                exclude=excluded_labels(),
-                output=str(database_file),
-                indent=None,
-                verbosity=0,
-            )
+            with one_snapshot():
+                call_command(
+                    "dumpdata",
+                    format=SERIALIZATION_FORMAT,
+                    natural_foreign=True,
+                    exclude=excluded_labels(),
+                    output=str(database_file),
+                    indent=None,
+                    verbosity=0,
+                )
+                database_facts = {
+                    "database_vendor": connections[DEFAULT_DB_ALIAS].vendor,
+                    "counts": row_counts(),
+                    "migrations": applied_migrations(),
+                    "content_types": content_type_keys(),
+                    "permissions": permission_keys(),
+                }
             media_names = list(storage_files(default_storage))
             media_bytes = 0
             partial = output_path.with_name(output_path.name + ".partial")
@@ -207,13 +232,9 @@ class Command(BaseCommand):
                 manifest = {
                     "format": FORMAT_VERSION,
                     "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "database_vendor": connections[DEFAULT_DB_ALIAS].vendor,
-                    "counts": row_counts(),
+                    **database_facts,
                     "media_files": len(media_names),
                     "media_bytes": media_bytes,
-                    "migrations": applied_migrations(),
-                    "content_types": content_type_keys(),
-                    "permissions": permission_keys(),
                 }
                 encoded = json.dumps(manifest, indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo("manifest.json")
