@@ -767,6 +767,20 @@ def traceback_loggers(log):
     return counts
 
 
+def plain_tracebacks(log):
+    """The tracebacks written to stderr without the JSON formatter, each as its lines."""
+    found, current = [], None
+    for line in log.splitlines():
+        if line.startswith("Traceback"):
+            current = [line]
+            found.append(current)
+        elif current is not None and (line.startswith((" ", "\t")) or not line.startswith("{")):
+            current.append(line)
+            if not line.startswith((" ", "\t")):
+                current = None  # the exception's own line ends it
+    return found
+
+
 def member_entries(prepared):
     return [(prepared["member_path"], cookie) for cookie in prepared["member_cookies"]]
 
@@ -827,10 +841,14 @@ def run(report):
         pdf_upload(report, site, prepared)
         backup_restore(report, site, prepared["search_path"])
         static_rate(report, site, wrk)
-        tracebacks = traceback_loggers((site.workdir / "site.log").read_text(errors="replace"))
+        log = (site.workdir / "site.log").read_text(errors="replace")
+        tracebacks = traceback_loggers(log)
         report("log entries with a traceback", sum(tracebacks.values()), "")
         for logger_name, count in tracebacks.most_common():
             print(f"      {count} from {logger_name}")
+        # Plain stderr has no logger to name: show where each came from (its last lines).
+        for traceback in plain_tracebacks(log)[:3]:
+            print("\n".join(f"      | {line}" for line in traceback[-6:]))
     finally:
         site.stop()
         shutil.rmtree(site.workdir, ignore_errors=True)
