@@ -1,6 +1,7 @@
 """Rendering of every kennisbank page type, the guide's outline and print view, votes."""
 
 import datetime
+import re
 
 import pytest
 
@@ -334,3 +335,25 @@ def test_index_and_item_queries_do_not_grow_with_items(client, kennisbank, items
     count(kennisbank.url), count(items["guide"].url)  # caches were invalidated by the writes
     assert count(kennisbank.url) == index_before
     assert count(items["guide"].url) == guide_before
+
+
+def test_an_untranslated_item_in_the_english_list_is_marked_dutch(
+    client, home_page, kennisbank, items, locales
+):
+    _dutch, english = locales
+    home_page.copy_for_translation(english).save_revision().publish()
+    index_en = kennisbank.copy_for_translation(english)
+    index_en.title = "Knowledge base"
+    index_en.save_revision().publish()
+    guide_en = items["guide"].copy_for_translation(english)
+    guide_en.title = "Starting a stadsdorp"
+    guide_en.save_revision().publish()
+    items["article"].copy_for_translation(english, alias=True)  # synchronised, not translated
+
+    content = client.get(index_en.url).content.decode()
+    untranslated = re.search(
+        r'<a href="[^"]+"([^>]*)>Tien tips voor buurtprofessionals</a>(.*?)</h', content
+    )
+    translated = re.search(r'<a href="[^"]+"([^>]*)>Starting a stadsdorp</a>(.*?)</h', content)
+    assert 'lang="nl"' in untranslated[1] and "(in Dutch)" in untranslated[2]
+    assert 'lang="nl"' not in translated[1] and "(in Dutch)" not in translated[2]
