@@ -19,10 +19,12 @@ followed models: a write starts a new generation. Inside a database transaction 
 import copy
 import time
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection
 from django.utils import translation
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Site
 
 from cms.page_cache import LocalMemo, generation
@@ -77,24 +79,42 @@ def _memo(key, build, memo=_sites):
     return value
 
 
-def active_locale():
-    """``Locale.get_active()`` without its query: the Locale of the active language."""
-    language = translation.get_language()
+def _locales():
+    """Every Locale by language code, read in one query once per generation: the active, the
+    default and a page's locale all come from it (the member home asked for each apart)."""
+    return _memo(
+        ("locales",),
+        lambda: {locale.language_code: locale for locale in Locale.objects.all()} or None,
+    )
+
+
+def _locale_for(language):
+    """``Locale.objects.get_for_language`` from memory; None when there is no such locale."""
     try:
-        return _memo(("locale", language), Locale.get_active)
-    except (LookupError, Locale.DoesNotExist):
+        code = get_supported_content_language_variant(language)
+    except LookupError:
         return None
+    return (_locales() or {}).get(code)
+
+
+def active_locale():
+    """``Locale.get_active()`` without its query: the Locale of the active language, else the
+    default one (as Wagtail's), else None."""
+    return _locale_for(translation.get_language()) or _locale_for(settings.LANGUAGE_CODE)
 
 
 def default_locale():
     """``Locale.get_default()`` without its query (the member home and the agenda ask it for
-    every list they build)."""
-    return _memo(("locale", "default"), Locale.get_default)
+    every list they build); raises ``Locale.DoesNotExist`` as Wagtail's does."""
+    locale = _locale_for(settings.LANGUAGE_CODE)
+    if locale is None:
+        raise Locale.DoesNotExist(f"No locale for {settings.LANGUAGE_CODE!r}")
+    return locale
 
 
 def locale_by_pk(locale_id):
     """The Locale with this primary key (a page's ``locale``) without a query, or None."""
-    return _memo(("locale-pk", locale_id), lambda: Locale.objects.filter(pk=locale_id).first())
+    return next((locale for locale in (_locales() or {}).values() if locale.pk == locale_id), None)
 
 
 def child_route(parent, slug):
