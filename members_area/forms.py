@@ -16,6 +16,7 @@ from cms.accounts.forms import LockoutMessageMixin
 from cms.accounts.lockout import is_locked_out, locked_message
 from home.models import Language
 
+from .addresses import is_valid_postcode, normalise_postcode, postcode_display
 from .models import Member
 
 INVALID_LOGIN_MESSAGE = _(
@@ -108,27 +109,82 @@ class CodeLoginForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """The member's own details, including their one address (``members_area.addresses``): the
+    paper newsletter, the labels and the reminder letters go where this says."""
+
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150, required=False)
+    street_address = forms.CharField(
+        label=_("Straat en huisnummer"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        required=False,
+        help_text=_("Bijvoorbeeld 1097 AB."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}),
+    )
+    city = forms.CharField(
+        label=_("Woonplaats"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
     language = forms.ChoiceField(
         label=_("Voorkeurstaal"), choices=Language.choices, widget=forms.RadioSelect
     )
 
     class Meta:
         model = Member
-        fields = ["phone", "address", "listed_consent", "language"]
+        fields = ["phone", "street_address", "postcode", "city", "listed_consent", "language"]
         widgets = {
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            # "street-address" is for a multi-line field (a textarea); one line is "address-line1".
-            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
+
+    FIELD_ORDER = [
+        "first_name",
+        "last_name",
+        "phone",
+        "street_address",
+        "postcode",
+        "city",
+        "listed_consent",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.instance.user
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
-        self.order_fields(["first_name", "last_name", "phone", "address", "listed_consent"])
+        self.initial["postcode"] = postcode_display(self.instance.postcode)
+        self.order_fields(self.FIELD_ORDER)
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode and not is_valid_postcode(postcode):
+            raise ValidationError(
+                _("Een postcode is 4 cijfers en 2 letters, bijvoorbeeld 1097 AB."),
+                code="invalid_postcode",
+            )
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        street, postcode = cleaned.get("street_address", ""), cleaned.get("postcode")
+        # A label or a letter needs both; half an address would send the newsletter nowhere.
+        if street and postcode == "":
+            self.add_error(
+                "postcode", ValidationError(_("Vul ook uw postcode in."), code="no_postcode")
+            )
+        elif postcode and not street:
+            self.add_error(
+                "street_address",
+                ValidationError(_("Vul ook uw straat en huisnummer in."), code="no_street"),
+            )
+        return cleaned
 
     def save(self, commit=True):
         member = super().save(commit=False)

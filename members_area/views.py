@@ -39,6 +39,7 @@ from .forms import (
     EmailPasswordResetForm,
     RemovalRequestForm,
 )
+from .membership.models import Membership
 from .membership.self_service import MemberProfileForm
 from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
 from .services import enrol_member, get_members_area_page
@@ -302,6 +303,42 @@ def _newsletter_data(user):
     }
 
 
+def _membership_data(member):
+    """What the membership administration keeps about the member: consents, status, payments."""
+    membership = (
+        Membership.objects.filter(member=member)
+        .select_related("stadsdorp")
+        .prefetch_related("contributions")
+        .first()
+    )
+    if membership is None:
+        return None
+    return {
+        "stadsdorp": membership.stadsdorp.title,
+        "share_address": membership.share_address,
+        "prefers_phone": membership.prefers_phone,
+        "paper_newsletter": membership.paper_newsletter,
+        "source": membership.source,
+        "member_since": membership.member_since.isoformat(),
+        "status": membership.status,
+        "ended_on": membership.ended_on.isoformat() if membership.ended_on else None,
+        "end_reason": membership.end_reason,
+        "contributions": [
+            {
+                "year": contribution.year,
+                "status": contribution.status,
+                "amount": str(contribution.amount) if contribution.amount is not None else None,
+                "paid_on": contribution.paid_on.isoformat() if contribution.paid_on else None,
+                "method": contribution.method,
+                "reminded_at": (
+                    contribution.reminded_at.isoformat() if contribution.reminded_at else None
+                ),
+            }
+            for contribution in sorted(membership.contributions.all(), key=lambda c: c.year)
+        ],
+    }
+
+
 def _posts_data(user):
     """News and activities the member (or their contact person, for them) posted on the site."""
     news = BinnenbuurtNewsPage.objects.filter(Q(posted_by=user) | Q(owner=user)).order_by("pk")
@@ -345,11 +382,14 @@ def profile_data(request):
         "member": {
             "binnenbuurt": member.binnenbuurt.name if member.binnenbuurt else None,
             "phone": member.phone,
-            "address": member.address,
+            "street_address": member.street_address,
+            "postcode": member.postcode_display,
+            "city": member.city,
             "listed_in_member_list": member.listed_consent,
             "language": member.language,
             "member_since": member.joined_at.isoformat(),
         },
+        "membership": _membership_data(member),
         "removal_requests": [
             {"created_at": item.created_at.isoformat(), "handled": item.handled}
             for item in user.removal_requests.all()
@@ -449,7 +489,7 @@ def export_members_csv(request):
                 neutralise_formula(member.user.last_name),
                 neutralise_formula(member.user.email),
                 neutralise_formula(member.phone),
-                neutralise_formula(member.address),
+                neutralise_formula(member.address_line),
                 neutralise_formula(member.binnenbuurt.name if member.binnenbuurt else ""),
                 _("ja") if member.listed_consent else _("nee"),
                 member.language,

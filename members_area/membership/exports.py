@@ -60,9 +60,9 @@ def row(member):
         user.last_name,
         user.email,
         member.phone,
-        membership.street_address if membership else member.address,
-        membership.postcode if membership else "",
-        membership.city if membership else "",
+        member.street_address,
+        member.postcode_display,
+        member.city,
         member.binnenbuurt.name if member.binnenbuurt_id else "",
         membership.get_status_display() if membership else _("lid"),
         (
@@ -218,7 +218,7 @@ def binnenbuurt_list_pdf(binnenbuurt, members):
             [
                 Paragraph(_escape(member.display_name), CELL_STYLE),
                 Paragraph(_escape(phone), CELL_STYLE),
-                Paragraph(_escape(member.address if share_address else ""), CELL_STYLE),
+                Paragraph(_escape(member.address_line if share_address else ""), CELL_STYLE),
             ]
         )
     table = Table(rows, colWidths=[62 * mm, 45 * mm, 67 * mm], repeatRows=1)

@@ -49,11 +49,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
-    member = factory.SubFactory(MemberFactory)
+    # The address is the member's own (one copy, on Member).
+    member = factory.SubFactory(
+        MemberFactory, street_address="Ringdijk 1", postcode="1097AB", city="Amsterdam"
+    )
     stadsdorp = factory.SubFactory(StadsdorpPageFactory)
-    street_address = "Ringdijk 1"
-    postcode = "1097AB"
-    city = "Amsterdam"
 
     class Meta:
         model = Membership

@@ -269,12 +269,6 @@ class Row:
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
-    @property
-    def address_line(self):
-        postcode = f"{self.postcode[:4]} {self.postcode[4:]}".strip()
-        place = " ".join(part for part in (postcode, self.city) if part)
-        return ", ".join(part for part in (self.address, place) if part)
-
 
 def parse_row(cells, mapping, line, report):
     def cell(field_name):
@@ -394,7 +388,7 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
     )
     by_email = {member.user.email.lower(): member for member in existing if member.user.email}
     by_key = {
-        _name_key(member.user.first_name, member.user.last_name, member.membership.postcode): member
+        _name_key(member.user.first_name, member.user.last_name, member.postcode): member
         for member in existing
     }
     year = timezone.localdate().year
@@ -451,7 +445,7 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
     for user in User.objects.filter(email__in=new_emails).select_related("member"):
         taken[user.email.lower()] = user
     to_create = []
-    changed_members, changed_memberships = [], []
+    changed_members = []
     paid_wanted = {}
     for row, report, binnenbuurt, member in parsed:
         if member is None:
@@ -473,7 +467,6 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
             report.outcome = "updated"
             report.messages.append(_("bijgewerkt: %(fields)s") % {"fields": ", ".join(changes)})
             changed_members.append(member)
-            changed_memberships.append(member.membership)
         else:
             report.outcome = "unchanged"
     memberships = _create(to_create, stadsdorp, result)
@@ -482,9 +475,8 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
             paid_wanted[membership.pk] = row.paid
     if paid_wanted:
         contributions.import_statuses(paid_wanted, year, contributions.yearly_amount(stadsdorp))
-    Member.objects.bulk_update(changed_members, ["phone", "address", "binnenbuurt"], BATCH)
-    Membership.objects.bulk_update(
-        changed_memberships, ["street_address", "postcode", "city"], BATCH
+    Member.objects.bulk_update(
+        changed_members, ["phone", "street_address", "postcode", "city", "binnenbuurt"], BATCH
     )
     sync_many_member_groups(changed_members, BATCH)
 
@@ -492,19 +484,16 @@ def _import_rows(rows, header_index, mapping, stadsdorp, result, progress):
 def _apply_changes(member, row, binnenbuurt):
     """Fill in what the file says and differs; an empty cell never erases what we have."""
     changes = []
-    membership = member.membership
     pairs = [
-        (member, "phone", row.phone, _("telefoon")),
-        (membership, "street_address", row.address, _("adres")),
-        (membership, "postcode", row.postcode, _("postcode")),
-        (membership, "city", row.city, _("woonplaats")),
+        ("phone", row.phone, _("telefoon")),
+        ("street_address", row.address, _("adres")),
+        ("postcode", row.postcode, _("postcode")),
+        ("city", row.city, _("woonplaats")),
     ]
-    for obj, attribute, value, label in pairs:
-        if value and getattr(obj, attribute) != value:
-            setattr(obj, attribute, value)
+    for attribute, value, label in pairs:
+        if value and getattr(member, attribute) != value:
+            setattr(member, attribute, value)
             changes.append(label)
-    if row.address and member.address != row.address_line:
-        member.address = row.address_line
     if binnenbuurt is not None and member.binnenbuurt_id != binnenbuurt.pk:
         member.binnenbuurt = binnenbuurt
         changes.append(_("binnenbuurt"))
@@ -545,7 +534,9 @@ def _create(to_create, stadsdorp, result):
                 user=user,
                 binnenbuurt=binnenbuurt,
                 phone=row.phone,
-                address=row.address_line,
+                street_address=row.address,
+                postcode=row.postcode,
+                city=row.city,
                 joined_at=joined,
             )
         )
@@ -559,9 +550,6 @@ def _create(to_create, stadsdorp, result):
             Membership(
                 member=member,
                 stadsdorp=stadsdorp,
-                street_address=row.address,
-                postcode=row.postcode,
-                city=row.city,
                 paper_newsletter=not row.email,
                 source=Source.IMPORT,
                 member_since=row.member_since or timezone.localdate(),

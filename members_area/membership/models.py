@@ -2,7 +2,8 @@
 
 The member area's own models (``Member``, ``Binnenbuurt``, ``home.StadsdorpPage``) are referenced by
 foreign key and never changed here: a ``Membership`` sits next to a ``Member`` and holds what only
-the administration needs (postcode, consents beyond the member list, status, how they joined).
+the administration needs (consents beyond the member list, status, how they joined). The address is
+the member's (``Member.street_address``, ``postcode``, ``city``), kept once.
 """
 
 from django.conf import settings
@@ -15,8 +16,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 
 from home.models import Language
-
-from .postcodes import normalise_postcode
+from members_area.addresses import address_line, normalise_postcode, postcode_display
 
 
 class MembershipSettings(models.Model):
@@ -273,12 +273,11 @@ class Application(models.Model):
 
     @property
     def address_line(self):
-        place = " ".join(part for part in (self.postcode_display, self.city) if part)
-        return ", ".join(part for part in (self.street_address, place) if part)
+        return address_line(self.street_address, self.postcode, self.city)
 
     @property
     def postcode_display(self):
-        return f"{self.postcode[:4]} {self.postcode[4:]}".strip()
+        return postcode_display(self.postcode)
 
 
 class Membership(models.Model):
@@ -300,9 +299,8 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("stadsdorp"),
     )
-    street_address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True, db_index=True)
-    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    # The address itself is the member's (Member.street_address, postcode, city): one copy, which
+    # the member's profile edits; this is only the consent to put it on the binnenbuurt's list.
     share_address = models.BooleanField(_("adres op de lijst van de binnenbuurt"), default=False)
     prefers_phone = models.BooleanField(_("bel mij liever"), default=False)
     paper_newsletter = models.BooleanField(_("nieuwsbrief op papier"), default=False)
@@ -319,10 +317,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return str(self.member)
-
-    def save(self, *args, **kwargs):
-        self.postcode = normalise_postcode(self.postcode)
-        super().save(*args, **kwargs)
 
 
 class MemberImport(models.Model):

@@ -2,8 +2,8 @@
 edition of a newsletter issue and address labels (a 3 x 8 A4 sheet) for the members who get it on
 paper.
 
-Large type throughout (14 pt and up): many readers are over 70. Addresses come from the
-membership record (street, postcode, place) or, for members made by hand, the profile's address.
+Large type throughout (14 pt and up): many readers are over 70. Addresses are the member's one
+address (``Member.street_address``, ``postcode``, ``city``), the one the profile edits.
 """
 
 import io
@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from home.text import html_to_text
+from members_area.addresses import place_line
 
 from .exports import TEXT_STYLE, TITLE_STYLE, _escape
 
@@ -28,16 +29,12 @@ ADDRESS_STYLE = ParagraphStyle("address", fontName="Helvetica", fontSize=14, lea
 
 def address_lines(member):
     """[name, street, "postcode place"] for an envelope or a label; empty when unknown."""
-    membership = getattr(member, "membership", None)
     lines = [member.display_name]
-    if membership is not None and membership.street_address:
-        postcode = f"{membership.postcode[:4]} {membership.postcode[4:]}".strip()
-        lines.append(membership.street_address)
-        place = " ".join(part for part in (postcode, membership.city) if part)
+    if member.street_address:
+        lines.append(member.street_address)
+        place = place_line(member.postcode, member.city)
         if place:
             lines.append(place)
-    elif member.address:
-        lines += [part.strip() for part in member.address.split(",") if part.strip()]
     return lines
 
 

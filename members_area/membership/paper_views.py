@@ -59,6 +59,6 @@ def labels(request, page_id):
     members = (
         permissions.paper_newsletter_members(stadsdorpen)
         .select_related("user", "membership", "binnenbuurt")
-        .order_by("binnenbuurt__name", "membership__postcode", "membership__street_address", "pk")
+        .order_by("binnenbuurt__name", "postcode", "street_address", "pk")
     )
     return _pdf(paper.address_labels_pdf(members), f"etiketten-{slugify(newsletter.title)}")

@@ -8,21 +8,22 @@ range and wins.
 
 import re
 
-POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})?\s*$")
+# The postcode helpers live with the address they check (members_area.addresses); they are named
+# here too because the suggestion and the coordinators' forms read them from this module.
+from members_area.addresses import POSTCODE_RE, is_valid_postcode, normalise_postcode
+
+__all__ = [
+    "POSTCODE_RE",
+    "invalid_lines",
+    "is_valid_postcode",
+    "normalise_postcode",
+    "normalise_street",
+    "parse_ranges",
+    "parse_streets",
+    "suggest_binnenbuurt",
+]
+
 RANGE_SPLIT_RE = re.compile(r"\s*(?:-|–|—|\bt/m\b|\btot\b)\s*", re.IGNORECASE)
-
-
-def normalise_postcode(value):
-    """ "1097 ab" -> "1097AB"; anything that is not a Dutch postcode is returned trimmed."""
-    value = (value or "").strip()
-    match = POSTCODE_RE.match(value)
-    if not match:
-        return value.upper()
-    return match.group(1) + (match.group(2) or "").upper()
-
-
-def is_valid_postcode(value):
-    return bool(re.fullmatch(r"\d{4}[A-Z]{2}", normalise_postcode(value)))
 
 
 def normalise_street(value):

@@ -193,11 +193,7 @@ class MemberProfileForm(ProfileForm):
         )
         self.order_fields(
             [
-                "first_name",
-                "last_name",
-                "phone",
-                "address",
-                "listed_consent",
+                *self.FIELD_ORDER,
                 "share_address",
                 "prefers_phone",
                 "paper_newsletter",

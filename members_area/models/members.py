@@ -25,6 +25,8 @@ from wagtail.search import index
 from home.models import Language
 from home.privacy import group_ids
 
+from ..addresses import address_line, normalise_postcode, postcode_display
+
 
 class StadsdorpMemberSettings(models.Model):
     """Member-area switches of one stadsdorp.
@@ -198,9 +200,19 @@ class Member(models.Model):
         help_text=_("Leeg laten als dit lid (nog) niet in een binnenbuurt zit."),
     )
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
-    address = models.CharField(
-        _("adres"), max_length=200, blank=True, help_text=_("Niet verplicht.")
+    # The member's one postal address (members_area.addresses): the profile edits it, and the
+    # membership's labels, letters, lists, exports and import read and write this copy only.
+    street_address = models.CharField(
+        _("straat en huisnummer"), max_length=200, blank=True, help_text=_("Niet verplicht.")
     )
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        db_index=True,
+        help_text=_("Bijvoorbeeld 1097 AB."),
+    )
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
     listed_consent = models.BooleanField(
         _("zichtbaar in de ledenlijst"),
         default=False,
@@ -218,7 +230,13 @@ class Member(models.Model):
         FieldPanel("user"),
         FieldPanel("binnenbuurt"),
         FieldPanel("phone"),
-        FieldPanel("address"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+            ],
+            heading=_("Adres"),
+        ),
         FieldPanel("listed_consent"),
         FieldPanel("language"),
     ]
@@ -231,9 +249,21 @@ class Member(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.postcode = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self):
         return self.user.get_full_name() or self.user.email or self.user.get_username()
+
+    @property
+    def address_line(self):
+        return address_line(self.street_address, self.postcode, self.city)
+
+    @property
+    def postcode_display(self):
+        return postcode_display(self.postcode)
 
 
 class AccountRemovalRequest(models.Model):

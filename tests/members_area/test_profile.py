@@ -32,7 +32,9 @@ def test_member_edits_own_profile(client, world):
             "first_name": "Anna",
             "last_name": "de Vries",
             "phone": "020 999 99 99",
-            "address": "Zonnehof 3",
+            "street_address": "Zonnehof 3",
+            "postcode": "1097 AB",
+            "city": "Amsterdam",
             "listed_consent": "on",
             "language": "en",
         },
@@ -90,7 +92,7 @@ def test_csv_export_is_for_administrators_only(client, world, role):
 
 def test_csv_export_for_administrator(client, world):
     member = world.users["member_a"].member
-    member.address = '=HYPERLINK("http://x")'
+    member.street_address = '=HYPERLINK("http://x")'
     member.save()
     login_with_second_factor(client, world.users["admin"])
     response = client.get(reverse("members_area_export_csv"))

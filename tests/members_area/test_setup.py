@@ -275,7 +275,8 @@ def test_the_approval_switch_in_the_admin_reaches_every_binnenbuurt(admin, world
 
 def test_members_added_moved_and_deleted_in_the_admin_follow_their_groups(admin, world):
     user = make_user("gerda@example.org", "Gerda")
-    fields = {"user": user.pk, "phone": "", "address": "", "language": "nl"}
+    fields = {"user": user.pk, "phone": "", "street_address": "", "postcode": "", "city": ""}
+    fields["language"] = "nl"
     response = admin.post(snippet_url("member", "add"), {**fields, "binnenbuurt": world.a.pk})
     assert response.status_code == 302
     assert set(user.groups.values_list("name", flat=True)) == {

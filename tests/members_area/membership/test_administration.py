@@ -39,7 +39,10 @@ def add_member(world, binnenbuurt, first_name, email="", **membership_fields):
             user=user,
             binnenbuurt=binnenbuurt,
             phone=membership_fields.pop("phone", "020 000 00 00"),
-            address=membership_fields.pop("address", "Ringdijk 1, 1097 AB Amsterdam"),
+            # The member's one address (Member.street_address, postcode, city).
+            street_address=membership_fields.pop("street_address", "Ringdijk 1"),
+            postcode=membership_fields.pop("postcode", "1097AB"),
+            city=membership_fields.pop("city", "Amsterdam"),
             listed_consent=membership_fields.pop("listed_consent", False),
         )
     )
@@ -209,7 +212,7 @@ def test_printable_list_holds_only_consented_fields(client, membership_world):
         phone="06 11111111",
         listed_consent=True,
         share_address=True,
-        address="Kruislaan 5, 1097 AB Amsterdam",
+        street_address="Kruislaan 5",
     )
     add_member(
         world,
@@ -217,7 +220,7 @@ def test_printable_list_holds_only_consented_fields(client, membership_world):
         "Alleenfoon",
         phone="06 22222222",
         listed_consent=True,
-        address="Geheimstraat 9",
+        street_address="Geheimstraat 9",
     )
     add_member(world, world.a, "Geheim", phone="06 33333333", listed_consent=False)
     url = reverse("membership:binnenbuurt_list_pdf", args=[world.a.pk])

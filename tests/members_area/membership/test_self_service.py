@@ -30,7 +30,9 @@ def profile_data(**overrides):
         "first_name": "Anna",
         "last_name": "de Boer",
         "phone": "020 111 11 11",
-        "address": "Zonnehof 3",
+        "street_address": "Zonnehof 3",
+        "postcode": "1097 AB",
+        "city": "Amsterdam",
         "language": "nl",
     }
     data.update(overrides)
