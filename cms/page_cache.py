@@ -132,11 +132,32 @@ def _new_generation():
     return time.time_ns()
 
 
+# The generation and the tags' versions are read on every request: with Redis, each process
+# keeps them in memory while Redis reports every change under this prefix (``cms.cache``'s
+# ``ChangeWatch``), so a page served from here costs no round trip.
+WATCHED_PREFIX = "page-cache:"
+
+
+def _watch():
+    watched = getattr(cache, "watched", None)
+    return watched(WATCHED_PREFIX) if watched is not None else None
+
+
+def _read_many(keys):
+    """``cache.get_many(keys)``, from the process's watch of these keys where there is one."""
+    watch = _watch()
+    if watch is None:
+        return cache.get_many(keys)
+    return watch.get_many(keys, cache.get_many)
+
+
 def generation():
     scope = _request_scope.get()
     if scope is not None and "generation" in scope:
         return scope["generation"]
-    value = cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
+    value = _read_many([GENERATION_KEY]).get(GENERATION_KEY)
+    if value is None:
+        value = cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
     if scope is not None:
         scope["generation"] = value
     return value
@@ -150,6 +171,14 @@ def invalidate_all():
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    _forget_watched()
+
+
+def _forget_watched():
+    # Redis tells every process of the write; this one must not wait for the message.
+    watch = _watch()
+    if watch is not None:
+        watch.forget()
 
 
 # The tags (with the version each had when it was read) of what is being built: the response
@@ -173,7 +202,7 @@ def tag_versions(tags):
     keys = {tag: TAG_KEY.format(tag) for tag in tags}
     if not keys:
         return {}
-    found = cache.get_many(list(keys.values()))
+    found = _read_many(list(keys.values()))
     return {tag: found.get(key, 0) for tag, key in keys.items()}
 
 
@@ -205,6 +234,7 @@ def still_current(versions):
 def invalidate_tags(*tags):
     if tags:
         cache.set_many({TAG_KEY.format(tag): _new_generation() for tag in tags}, timeout=None)
+        _forget_watched()
 
 
 class LocalMemo:
@@ -258,6 +288,9 @@ class LocalMemo:
 
 # Pages are 20-60 KB: 200 of them are at most about 12 MB per worker.
 _pages = LocalMemo(200)
+# The same pages decompressed, for the few clients that do not accept gzip (and load testers):
+# decompressing on every hit was 5% of a hit's time. Fewer of them: most clients take gzip.
+_plain_pages = LocalMemo(50)
 
 
 def cache_key(request, current=None):
@@ -327,7 +360,7 @@ class AnonymousPageCacheMiddleware:
             if stored is not None:
                 _pages.set(current, key, stored, stored[2])
         if stored is not None and still_current(stored[3]):
-            return mark_shared_cacheable(request, cached_response(request, stored))
+            return mark_shared_cacheable(request, cached_response(request, stored, current, key))
         with collecting_tags() as tags:
             response = mark_shared_cacheable(request, self.get_response(request))
             # Rendered inside: the template's fragments add their tags.
@@ -345,11 +378,18 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def cached_response(request, stored):
+def cached_response(request, stored, current=None, key=None):
     """A page from the cache: its compressed body as stored when the client accepts gzip."""
-    body, headers, _expires_at, _tags = stored
+    body, headers, expires_at, _tags = stored
     accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    response = HttpResponse(body if accepts_gzip else gzip.decompress(body))
+    if not accepts_gzip:
+        plain = _plain_pages.get(current, key) if key is not None else None
+        if plain is None or plain[0] is not body:
+            plain = (body, gzip.decompress(body))
+            if key is not None:
+                _plain_pages.set(current, key, plain, expires_at)
+        body = plain[1]
+    response = HttpResponse(body)
     for name, value in headers.items():
         response[name] = value
     if accepts_gzip:
