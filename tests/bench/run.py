@@ -4,6 +4,12 @@ Each benchmark module exposes ``run(report)`` and gets a database of its own, mi
 copied (SQLite) or created fresh (PostgreSQL with ``--database``), so that one benchmark's synthetic
 corpus does not skew another's figures. Modules run in child processes for the same reason.
 
+The children run on the production settings, as the README's "Production" section has them run:
+``cms.settings.production`` with Redis as the cache (``BENCH_REDIS_URL``, emptied by the benchmarks
+that need an empty cache), the hashed static files of one ``collectstatic`` per run, and only what
+production must be given (``bench_http.production_env``). Only ``testserver``, the host of
+Django's test client, is added to the allowed hosts for the benchmarks that call views in-process.
+
     make bench                                   # all, on SQLite
     make bench BENCH_ARGS="--only events"        # modules whose name contains "events"
     make bench BENCH_ARGS="--database postgres://postgres@127.0.0.1:5432/postgres"
@@ -22,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.bench.bench_http import collect_static, production_env
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parents[1]
 RESULTS_DIR = REPO_DIR / "bench-results"
@@ -36,19 +44,19 @@ def discover(only):
     return names
 
 
-def child_env(database_url):
-    env = dict(os.environ)
+def child_env(database_url, static_root):
+    env = production_env(static_root, page_cache=True)
+    env["ALLOWED_HOSTS"] += ",testserver"
     env["DATABASE_URL"] = database_url
-    env.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
     env["PYTHONPATH"] = str(REPO_DIR)
     return env
 
 
-def run_child(arguments, database_url):
+def run_child(arguments, database_url, static_root):
     return subprocess.run(
         [sys.executable, "-m", "tests.bench.run", *arguments],
         cwd=REPO_DIR,
-        env=child_env(database_url),
+        env=child_env(database_url, static_root),
         check=False,
     ).returncode
 
@@ -74,17 +82,20 @@ def orchestrate(options):
     results_file.unlink(missing_ok=True)
     keep_earlier_results(results_file, modules, options.database)
     workdir = Path(tempfile.mkdtemp(prefix="stadsdorpen-bench-"))
+    static_root = workdir / "static"
+    print("Collecting the static files…", flush=True)
+    collect_static(static_root)
     template = workdir / "template.sqlite3"
     if not options.database:
         print("Migrating a template database…", flush=True)
-        if run_child(["--migrate-only"], f"sqlite:///{template}"):
+        if run_child(["--migrate-only"], f"sqlite:///{template}", static_root):
             return 1
     failures = []
     for module in modules:
         print(f"\n== {module} ==", flush=True)
         if options.database:
             database_url = postgres_database_url(options.database, f"{DATABASE_PREFIX}{module}")
-            if run_child(["--migrate-only"], database_url):
+            if run_child(["--migrate-only"], database_url, static_root):
                 failures.append(module)
                 continue
         else:
@@ -92,7 +103,9 @@ def orchestrate(options):
             shutil.copy(template, database_file)
             database_url = f"sqlite:///{database_file}"
         started = time.perf_counter()
-        code = run_child(["--module", module, "--results", str(results_file)], database_url)
+        code = run_child(
+            ["--module", module, "--results", str(results_file)], database_url, static_root
+        )
         print(f"   ({module} took {time.perf_counter() - started:.0f} s)", flush=True)
         if code:
             failures.append(module)
