@@ -196,7 +196,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "stadsdorpen",
-    }
+    },
+    # Wagtail's image renditions, in each process's memory for the content generation: with
+    # Redis they cost two round trips per picture (cms/page_cache.py, GenerationMemoryCache).
+    "renditions": {
+        "BACKEND": "cms.page_cache.GenerationMemoryCache",
+        "LOCATION": "renditions",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 if os.environ.get("REDIS_URL"):
     # Django's Redis backend with short timeouts and a circuit breaker: without Redis each worker
