@@ -14,6 +14,7 @@ from cms import sites
 from events.listings import upcoming_occurrences
 from home.privacy import visible_pages
 
+from .membership import permissions as membership_permissions
 from .models import Binnenbuurt, BinnenbuurtNewsPage, BinnenbuurtPage, Member
 
 NEWS_LIMIT = 5
@@ -77,16 +78,42 @@ def dashboard_audience(user):
     if memo is None:
         row = None
         if user.is_authenticated:
+            # The member's roles in the administration ride on the same query (the menu's links).
             row = (
                 Binnenbuurt.of_member(user)
-                .values_list("pk", "stadsdorp_id", "coordinator_id", "stand_in_id")
+                .annotate(**membership_permissions.role_annotations(user))
+                .values_list(
+                    "pk",
+                    "stadsdorp_id",
+                    "coordinator_id",
+                    "stand_in_id",
+                    "_coordinates",
+                    "_treasurer",
+                )
                 .first()
             )
-        binnenbuurt_id, stadsdorp_id, coordinator_id, stand_in_id = row or (None,) * 4
+        binnenbuurt_id, stadsdorp_id, coordinator_id, stand_in_id, coordinates, treasurer = (
+            row or (None,) * 6
+        )
         is_contact = bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id)
         memo = (binnenbuurt_id, stadsdorp_id, is_contact)
         user._dashboard_audience = memo
+        if row is not None and not user.is_superuser:
+            user._administration_links = membership_permissions.administration_links(
+                applications=coordinates or is_contact, contributions=coordinates or treasurer
+            )
     return memo
+
+
+def administration_links(user):
+    """The member's links to the membership administration (none for most members): from the
+    member home's one query when the member has a binnenbuurt, else asked separately."""
+    dashboard_audience(user)
+    links = getattr(user, "_administration_links", None)
+    if links is None:
+        links = membership_permissions.administration_links_of(user)
+        user._administration_links = links
+    return links
 
 
 def dashboard_context(page, request):
@@ -98,6 +125,7 @@ def dashboard_context(page, request):
         "binnenbuurt_id": binnenbuurt_id,
         "stadsdorp_id": stadsdorp_id,
         "is_contact_person": is_contact,
+        "administration_links": administration_links(request.user),
     }
 
 

@@ -40,6 +40,7 @@ from .forms import (
     RemovalRequestForm,
 )
 from .membership.models import Membership
+from .membership.permissions import administration_links_of
 from .membership.self_service import MemberProfileForm
 from .models import AccountRemovalRequest, BinnenbuurtNewsPage, LoginCode, Member
 from .services import enrol_member, get_members_area_page
@@ -239,7 +240,15 @@ def profile(request):
         response = redirect("members_profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language, samesite="Lax")
         return response
-    return render(request, "members_area/profile.html", {"form": form, "member": member})
+    return render(
+        request,
+        "members_area/profile.html",
+        {
+            "form": form,
+            "member": member,
+            "administration_links": administration_links_of(request.user),
+        },
+    )
 
 
 def _registrations_of(user):

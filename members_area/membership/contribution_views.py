@@ -1,11 +1,15 @@
-"""The treasurer's overview for coordinators: who paid this year's contribution, recording a
-payment, reminders by e-mail (queued) or as printable letters, and the CSV/XLSX export.
+"""The treasurer's overview: who paid this year's contribution, recording a payment, reminders by
+e-mail (queued) or as printable letters, and the CSV/XLSX export.
 
-Who may see it is decided in ``access.py`` (``may_keep_contributions``): the stadsdorp's
-coordinators and the administrators.
+Who may see it is decided in ``permissions.py`` (``contribution_stadsdorpen``): the stadsdorp's
+treasurers, its coordinators and the administrators. A treasurer reaches these screens only, not
+the applications or the member administration (``contribution_view``).
 """
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
@@ -14,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from members_area.posting import no_access
@@ -27,9 +32,23 @@ from .forms import (
     contribution_years,
 )
 from .models import Contribution, MembershipSettings
-from .views import administration_view
+from .views import _private
 
 PAGE_SIZE = 50
+
+
+def contribution_view(view):
+    """Logged in (else the login page), and a treasurer or coordinator (else 403)."""
+
+    @wraps(view)
+    @never_cache
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not permissions.may_keep_contributions(request.user):
+            return no_access(request)
+        return _private(view(request, *args, **kwargs))
+
+    return wrapper
 
 
 def _chosen_stadsdorp(request):
@@ -69,7 +88,7 @@ def _totals(stadsdorp, year):
     return counts
 
 
-@administration_view
+@contribution_view
 @require_http_methods(["GET", "POST"])
 def overview(request):
     stadsdorp, stadsdorpen = _chosen_stadsdorp(request)
@@ -126,14 +145,15 @@ def overview(request):
             "page": page,
             "query": query.urlencode(),
             "totals": _totals(stadsdorp, year),
+            "may_see_members": permissions.is_coordinator(request.user, stadsdorp),
         },
     )
 
 
-@administration_view
+@contribution_view
 @require_http_methods(["GET", "POST"])
 def edit(request, member_id, year):
-    member = permissions.visible_member(request.user, member_id)
+    member = permissions.contribution_member(request.user, member_id)
     if member is None or year not in contribution_years():
         return no_access(request)
     membership = getattr(member, "membership", None)
@@ -185,17 +205,23 @@ def edit(request, member_id, year):
     )
 
 
-@administration_view
+@contribution_view
 def export(request, file_format):
     stadsdorp, _stadsdorpen = _chosen_stadsdorp(request)
     if stadsdorp is None:
         return no_access(request)
     _form, year, members = filtered(stadsdorp, request.GET)
     filename = f"contributie-{slugify(stadsdorp.title)}-{year}"
-    return exports.contribution_response(members, year, filename, file_format)
+    return exports.contribution_response(
+        members,
+        year,
+        filename,
+        file_format,
+        contact_details=permissions.may_see_contact_details(request.user, stadsdorp),
+    )
 
 
-@administration_view
+@contribution_view
 def letters(request):
     stadsdorp, _stadsdorpen = _chosen_stadsdorp(request)
     if stadsdorp is None:

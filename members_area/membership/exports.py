@@ -110,8 +110,11 @@ def xlsx_response(members, filename, header=header, row=row, sheet_name=None):
     return response
 
 
-def contribution_header():
-    return [
+CONTACT_COLUMNS = 2  # e-mail and phone, the third and fourth column
+
+
+def contribution_header(contact_details=True):
+    header = [
         _("Voornaam"),
         _("Achternaam"),
         _("E-mailadres"),
@@ -124,10 +127,12 @@ def contribution_header():
         _("Hoe"),
         _("Herinnering gestuurd"),
     ]
+    return header if contact_details else header[:2] + header[2 + CONTACT_COLUMNS :]
 
 
-def contribution_row(year):
-    """A row of the treasurer's export, for members from ``contributions.overview``."""
+def contribution_row(year, contact_details=True):
+    """A row of the treasurer's export, for members from ``contributions.overview``; without
+    e-mail and phone for a treasurer (``permissions.may_see_contact_details``)."""
 
     def cells(member):
         values = [
@@ -147,17 +152,21 @@ def contribution_row(year):
                 else ""
             ),
         ]
+        if not contact_details:
+            values = values[:2] + values[2 + CONTACT_COLUMNS :]
         return [neutralise_formula(str(value)) for value in values]
 
     return cells
 
 
-def contribution_response(members, year, filename, file_format):
+def contribution_response(members, year, filename, file_format, contact_details=True):
+    def header():
+        return contribution_header(contact_details)
+
+    row = contribution_row(year, contact_details)
     if file_format == "xlsx":
-        return xlsx_response(
-            members, filename, contribution_header, contribution_row(year), _("Contributie")
-        )
-    return csv_response(members, filename, contribution_header, contribution_row(year))
+        return xlsx_response(members, filename, header, row, _("Contributie"))
+    return csv_response(members, filename, header, row)
 
 
 # Large type: contact persons are often over 70 and read this list on paper.

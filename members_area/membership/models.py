@@ -20,7 +20,7 @@ from members_area.addresses import address_line, normalise_postcode, postcode_di
 
 
 class MembershipSettings(models.Model):
-    """Who runs the membership of one stadsdorp, and its rules."""
+    """Who runs the membership of one stadsdorp (its coordinators and treasurers), and its rules."""
 
     class Period(models.TextChoices):
         MONTH = "month", _("per maand")
@@ -43,6 +43,18 @@ class MembershipSettings(models.Model):
         help_text=_(
             "Zij zien de aanmeldingen en de ledenlijst van dit stadsdorp, en keuren nieuwe "
             "leden goed. Coördinatoren van andere stadsdorpen zien hier niets van."
+        ),
+    )
+    # Assigned the same way as the coordinators, on the same row: whoever keeps the money.
+    treasurers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="treasurer_of_stadsdorpen",
+        verbose_name=_("penningmeesters"),
+        help_text=_(
+            "Zij zien en houden de contributie van dit stadsdorp bij, sturen herinneringen en "
+            "printen de herinneringsbrieven. Aanmeldingen en de ledenadministratie zien zij "
+            "niet. De coördinatoren kunnen de contributie ook bijhouden."
         ),
     )
     accepts_applications = models.BooleanField(
@@ -85,6 +97,7 @@ class MembershipSettings(models.Model):
     panels = [
         FieldPanel("stadsdorp"),
         FieldPanel("coordinators"),
+        FieldPanel("treasurers"),
         FieldPanel("accepts_applications"),
         FieldPanel("retention_days"),
         FieldPanel("contribution_amount"),

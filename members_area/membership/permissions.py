@@ -5,19 +5,25 @@ own screens (applications, member lists, contributions, paper lists), by role:
 
 * a **coordinator** of a stadsdorp (``MembershipSettings.coordinators``) sees and decides the
   applications of that stadsdorp only;
+* a **treasurer** ("penningmeester") of a stadsdorp (``MembershipSettings.treasurers``, assigned
+  beside the coordinators) keeps that stadsdorp's contributions only: the overview, a member's
+  payment, the export, reminders and the letters; no applications, no member administration. The
+  coordinators keep the contributions too (a small stadsdorp may have no treasurer);
 * a **contact person** of a binnenbuurt (its coordinator or stand-in) sees the applications that
   chose or were given their binnenbuurt, and may enter an application for someone without internet;
 * an **administrator** (superuser) sees everything.
 Everyone else gets the member area's plain 403. Views ask these functions and never filter by hand.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from home.models import StadsdorpPage
 from members_area.models import Binnenbuurt, Member
 from members_area.services import contact_binnenbuurten
 
-from .models import Application, Membership
+from .models import Application, Membership, MembershipSettings
 
 
 def _authenticated(user):
@@ -125,10 +131,77 @@ def printable_binnenbuurten(user):
     )
 
 
+def treasurer_stadsdorpen(user):
+    """The stadsdorpen this user is treasurer of."""
+    if not _authenticated(user):
+        return StadsdorpPage.objects.none()
+    if user.is_superuser:
+        return StadsdorpPage.objects.all()
+    return StadsdorpPage.objects.filter(membership_settings__treasurers=user)
+
+
 def contribution_stadsdorpen(user):
-    """The stadsdorpen whose contributions this user keeps: a coordinator's own. (No separate
-    treasurer role: in these associations the treasurer is one of the coordinators.)"""
-    return coordinated_stadsdorpen(user)
+    """The stadsdorpen whose contributions this user keeps: their treasurers' and their
+    coordinators' (who keep them too: a small stadsdorp may have no treasurer)."""
+    if not _authenticated(user):
+        return StadsdorpPage.objects.none()
+    if user.is_superuser:
+        return StadsdorpPage.objects.all()
+    return StadsdorpPage.objects.filter(
+        Q(pk__in=coordinated_stadsdorpen(user).values("pk"))
+        | Q(pk__in=treasurer_stadsdorpen(user).values("pk"))
+    )
+
+
+def may_keep_contributions(user, stadsdorp=None):
+    stadsdorpen = contribution_stadsdorpen(user)
+    if stadsdorp is not None:
+        stadsdorpen = stadsdorpen.filter(pk=stadsdorp.pk)
+    return stadsdorpen.exists()
+
+
+def contribution_member(user, member_id):
+    """A member whose contribution this user keeps (a treasurer or coordinator of the member's
+    stadsdorp), else None. Only what the contribution screens show is loaded."""
+    return (
+        Member.objects.filter(_members_of_q(contribution_stadsdorpen(user)), pk=member_id)
+        .select_related("user", "binnenbuurt__stadsdorp", "membership__stadsdorp")
+        .first()
+    )
+
+
+def may_see_contact_details(user, stadsdorp):
+    """E-mail and phone in the contribution export: the coordinators' (they keep the member
+    list anyway), not a treasurer's, who needs names, binnenbuurt and payments only."""
+    return is_coordinator(user, stadsdorp)
+
+
+def role_annotations(user):
+    """Whether the user coordinates or keeps the contributions of any stadsdorp, as ``Exists``
+    expressions to ride on a query the page runs anyway (the member home's, ``dashboard.py``)."""
+    return {
+        "_coordinates": Exists(
+            MembershipSettings.coordinators.through.objects.filter(user_id=user.pk)
+        ),
+        "_treasurer": Exists(MembershipSettings.treasurers.through.objects.filter(user_id=user.pk)),
+    }
+
+
+def administration_links(*, applications, contributions):
+    """The links of a member's menu to the administration's screens (label, URL)."""
+    links = []
+    if applications:
+        links.append((_("Aanmeldingen en leden"), reverse("membership:queue")))
+    if contributions:
+        links.append((_("Contributie"), reverse("membership:contributions")))
+    return links
+
+
+def administration_links_of(user):
+    """``administration_links`` for this user, asked of the database (the profile page)."""
+    return administration_links(
+        applications=may_use_administration(user), contributions=may_keep_contributions(user)
+    )
 
 
 def newsletter_label_stadsdorpen(user):

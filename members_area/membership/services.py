@@ -249,6 +249,7 @@ def _has_other_role(user):
         or user.is_superuser
         or contact_binnenbuurten(user).exists()
         or user.coordinated_stadsdorpen.exists()
+        or user.treasurer_of_stadsdorpen.exists()
     )
 
 

@@ -1,17 +1,21 @@
 """Becoming a member on a phone without JavaScript, the coordinator's approval, the welcome link
-and the first login; then a member changes their phone and consents. axe-core on every page.
+and the first login; then a member changes their phone and consents, a member moves (the
+coordinator's screens show the new address) and the treasurer keeps the contributions and reaches
+nothing else. axe-core on every page.
 
 The demo's coordinator (Henk) runs Rivierenbuurt-Noord. The live server shares this process's
 locmem outbox, so the welcome e-mail is read from ``django.core.mail.outbox``. Names and addresses
 are unique per run: the browser tests share one database for the session.
 """
 
+import io
 import re
 import time
 import uuid
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -142,3 +146,92 @@ def test_member_changes_phone_and_consent(live_server, phone_without_js, check_p
     page.get_by_role("link", name="E-mailadres wijzigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("E-mailadres wijzigen")
     check_page(page, "change e-mail address")
+
+
+def test_member_moves_and_the_coordinator_sees_the_new_address(
+    live_server, phone_without_js, check_page
+):
+    page = phone_without_js
+    base = live_server.url
+    tag = uuid.uuid4().hex[:6]
+    email = f"verhuizer-{tag}@leden.example"
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password=PASSWORD, first_name="Vera", last_name=f"Huis-{tag}"
+    )
+    vera = enrol_member(
+        Member.objects.create(
+            user=user,
+            binnenbuurt=Binnenbuurt.objects.get(name="Lindengracht"),
+            street_address="Lindengracht 50",
+            postcode="1015KE",
+            city="Amsterdam",
+        )
+    )
+    log_in(page, base, email, PASSWORD)
+    page.goto(f"{base}/nl/mijn-profiel/")
+    expect(page.get_by_label("Straat en huisnummer")).to_have_value("Lindengracht 50")
+    expect(page.get_by_label("Postcode")).to_have_value("1015 KE")
+    # A postcode that is not one: the summary links to the field, what was typed stays.
+    page.get_by_label("Straat en huisnummer").fill(f"Kruislaan {tag}")
+    page.get_by_label("Postcode").fill("109")
+    page.get_by_role("button", name="Opslaan").click()
+    summary = page.locator(".error-summary")
+    expect(summary.get_by_role("link", name=re.compile("^Postcode"))).to_be_visible()
+    expect(page.get_by_label("Straat en huisnummer")).to_have_value(f"Kruislaan {tag}")
+    check_page(page, "my profile with a wrong postcode")
+    page.get_by_label("Postcode").fill("1098 sm")
+    page.get_by_label("Mijn naam en telefoonnummer mogen op de lijst van mijn binnenbuurt.").check()
+    page.get_by_label("Mijn adres mag op de lijst van mijn binnenbuurt.").check()
+    page.get_by_label("Ik wil de nieuwsbrief ook op papier, in de brievenbus.").check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Uw gegevens zijn opgeslagen.")).to_be_visible()
+    expect(page.get_by_label("Postcode")).to_have_value("1098 SM")
+    vera.refresh_from_db()
+    assert (vera.street_address, vera.postcode) == (f"Kruislaan {tag}", "1098SM")
+
+    # The coordinator: the member screen and the binnenbuurt's printable list have the new one.
+    log_out(page)
+    log_in(page, base, "henk@leden.example", PASSWORD)
+    page.goto(f"{base}/nl/ledenadministratie/leden/?q=Huis-{tag}")
+    page.get_by_role("link", name=re.compile(f"Vera Huis-{tag}")).click()
+    expect(page.get_by_text(f"Kruislaan {tag}, 1098 SM Amsterdam")).to_be_visible()
+    expect(page.get_by_text("Lindengracht 50")).to_have_count(0)
+    check_page(page, "member screen after a move")
+    lindengracht = Binnenbuurt.objects.get(name="Lindengracht")
+    pdf = page.request.get(f"{base}/nl/ledenadministratie/lijsten/{lindengracht.pk}.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert f"Kruislaan {tag}" in text and "Lindengracht 50" not in text
+    log_out(page)
+
+
+def test_treasurer_sees_only_the_contribution_screens(live_server, phone_without_js, check_page):
+    page = phone_without_js
+    base = live_server.url
+    log_in(page, base, "penningmeester@leden.example", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/nl/mijn-stadsdorp/$"))
+    account = page.get_by_role("navigation", name="Uw account")
+    expect(account.get_by_role("link", name="Contributie")).to_be_visible()
+    expect(account.get_by_role("link", name="Aanmeldingen en leden")).to_have_count(0)
+    check_page(page, "treasurer's member home")
+    account.get_by_role("link", name="Contributie").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Contributie")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rivierenbuurt-Noord")
+    expect(page.get_by_role("link", name="Naar de ledenlijst")).to_have_count(0)
+    check_page(page, "treasurer's contribution overview")
+    page.get_by_role("link", name=re.compile(r"^Bert Jansen")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bert Jansen")
+    check_page(page, "treasurer records a payment")
+    export = page.request.get(f"{base}/nl/ledenadministratie/contributie/export.csv")
+    assert export.status == 200
+    assert "E-mailadres" not in export.text() and "bert@leden.example" not in export.text()
+    for path in (
+        "/nl/ledenadministratie/",
+        "/nl/ledenadministratie/leden/",
+        "/nl/ledenadministratie/lijsten/",
+        "/nl/ledenadministratie/aanmelding-invoeren/",
+    ):
+        response = page.goto(f"{base}{path}")
+        assert response.status == 403, path
+        expect(page.get_by_role("heading", level=1)).to_have_text("Geen toegang")
+    log_out(page)

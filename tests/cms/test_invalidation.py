@@ -51,6 +51,7 @@ NOT_SHOWN = {
     "subscriptions.calendarfeedtoken": "personal feed addresses",
     "burenhulp.notificationpreference": "personal settings",
     "membership.membershipsettings_coordinators": "the membership administration",
+    "membership.membershipsettings_treasurers": "the membership administration",
     "membership.membershipsettings": "the membership administration",
     "membership.binnenbuurtarea": "the membership administration",
     "membership.application": "applications",

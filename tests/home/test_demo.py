@@ -54,7 +54,7 @@ def test_demo_matches_the_snapshot_and_a_second_run_changes_nothing():
 def printed_accounts(output):
     """(username, password) of every demo account ``load_demo`` prints."""
     accounts = re.findall(r"^  .+? (\S+) / (\S+)(?:  — .*)?$", output, flags=re.MULTILINE)
-    assert len(accounts) == 8
+    assert len(accounts) == 9
     return accounts
 
 

@@ -25,8 +25,12 @@ def membership_world(world):
     c = setup_binnenbuurt(Binnenbuurt.objects.create(name="Rivierbuurt", stadsdorp=zuid))
     coordinator_x = make_user("xandra@example.org", "Xandra")
     coordinator_y = make_user("yusuf@example.org", "Yusuf")
+    # Noord's treasurer: keeps the contributions, nothing else (not a member here, so that the
+    # other tests' member counts stay as they were).
+    treasurer_x = make_user("tara@example.org", "Tara")
     settings_x = MembershipSettings.objects.create(stadsdorp=world.stadsdorp)
     settings_x.coordinators.add(coordinator_x)
+    settings_x.treasurers.add(treasurer_x)
     MembershipSettings.objects.create(stadsdorp=zuid).coordinators.add(coordinator_y)
     BinnenbuurtArea.objects.create(
         binnenbuurt=world.a, streets="Ringdijk\nMiddenweg", postcodes="1097 AA - 1097 CZ"
@@ -36,6 +40,7 @@ def membership_world(world):
     world.c = c
     world.users["coordinator_x"] = coordinator_x
     world.users["coordinator_y"] = coordinator_y
+    world.users["treasurer_x"] = treasurer_x
     return world
 
 

@@ -1,6 +1,8 @@
 """Every membership screen against every role, allowed AND refused: coordinators of stadsdorp X
-never reach Y's members, contact persons only their own binnenbuurt's list, members and editors
-none of the administration. Binnenbuurt A (Zonnehof) and B are Noord's; Rivierbuurt is Zuid's."""
+never reach Y's members, contact persons only their own binnenbuurt's list, X's treasurer only X's
+contributions (never the applications, the member administration or Y's contributions), members
+and editors none of the administration. Binnenbuurt A (Zonnehof) and B are Noord's; Rivierbuurt
+is Zuid's."""
 
 import pytest
 
@@ -8,18 +10,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login_with_second_factor
+from tests.members_area.membership.test_administration import add_member
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member_a", "contact_a", "editor", "coordinator_x", "coordinator_y", "admin"]
+ROLES = [
+    "anonymous",
+    "member_a",
+    "contact_a",
+    "editor",
+    "coordinator_x",
+    "coordinator_y",
+    "treasurer_x",
+    "admin",
+]
 LOGGED_IN = set(ROLES) - {"anonymous"}
 COORDINATORS = {"coordinator_x", "coordinator_y", "admin"}
 NOORD = {"coordinator_x", "admin"}
+# Who keeps contributions: the coordinators too (a small stadsdorp may have no treasurer).
+CONTRIBUTIONS = COORDINATORS | {"treasurer_x"}
+NOORD_CONTRIBUTIONS = NOORD | {"treasurer_x"}
 
 
 def screens(world):
     """(name, url, the roles that get it)"""
     member_a = world.users["member_a"].member
+    member_zuid = add_member(world, world.c, "Zuidlid", email="zuidlid@example.org")
     year = timezone.localdate().year
     return [
         ("own e-mail address", reverse("membership:email_change"), LOGGED_IN),
@@ -42,15 +58,20 @@ def screens(world):
         ),
         ("street list of A", reverse("membership:area", args=[world.a.pk]), NOORD),
         ("import", reverse("membership:import"), COORDINATORS),
-        ("contributions", reverse("membership:contributions"), COORDINATORS),
+        ("contributions", reverse("membership:contributions"), CONTRIBUTIONS),
         (
             "contribution of a Noord member",
             reverse("membership:contribution", args=[member_a.pk, year]),
-            NOORD,
+            NOORD_CONTRIBUTIONS,
         ),
-        ("contributions CSV", reverse("membership:contributions_csv"), COORDINATORS),
-        ("contributions XLSX", reverse("membership:contributions_xlsx"), COORDINATORS),
-        ("reminder letters", reverse("membership:contribution_letters"), COORDINATORS),
+        (
+            "contribution of a Zuid member",
+            reverse("membership:contribution", args=[member_zuid.pk, year]),
+            {"coordinator_y", "admin"},
+        ),
+        ("contributions CSV", reverse("membership:contributions_csv"), CONTRIBUTIONS),
+        ("contributions XLSX", reverse("membership:contributions_xlsx"), CONTRIBUTIONS),
+        ("reminder letters", reverse("membership:contribution_letters"), CONTRIBUTIONS),
     ]
 
 
