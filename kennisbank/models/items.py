@@ -32,6 +32,7 @@ from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
+from home.caching import audience_parts, cached
 from home.models import BasePage, StadsdorpPage
 from home.privacy import visible_pages
 from kennisbank import blocks as kb_blocks
@@ -264,22 +265,44 @@ class KennisbankItemPage(BasePage):
         return list(ranked[:limit])
 
     def glossary_linker(self, request):
-        """The linker of this page's language (two queries), or None without a visible glossary."""
-        glossary = visible_pages(
-            GlossaryPage.objects.filter(locale_id=self.locale_id), request.user
-        ).first()
-        if glossary is None:
-            return None
-        terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).only("term", "slug")
-        return GlossaryLinker(terms, glossary.get_url(request))
+        """The linker of this page's language (two queries, shared per content generation and
+        audience), or None without a visible glossary. A new linker for every request: it
+        remembers which terms it linked."""
+
+        def glossary():
+            found = visible_pages(
+                GlossaryPage.objects.filter(locale_id=self.locale_id), request.user
+            ).first()
+            if found is None:
+                return None
+            terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).only("term", "slug")
+            return list(terms), found.get_url(request)
+
+        shared = self.shared_for_page(request, "glossary", glossary)
+        return GlossaryLinker(*shared) if shared is not None else None
+
+    def shared_for_page(self, request, name, build):
+        """``build()`` once per content generation and audience for this page
+        (``home.caching.cached``): its themes, tags, related items and glossary terms are the same
+        for every visitor who may see the same pages, and cost seven queries (about a third of
+        an uncached page). A preview shows the page's unsaved state: built for it alone."""
+        if getattr(request, "is_preview", False) or self.pk is None:
+            return build()
+        site = getattr(request, "_wagtail_site", None)
+        parts = ("kennisbank-item", name, self.pk, getattr(site, "pk", None))
+        return cached(audience_parts(parts, request), build)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["item_themes"] = list(self.themes.all())
-        context["item_tags"] = list(self.tags.all())
-        context["related_items"] = self.related_items(
-            request.user, themes=context["item_themes"], tags=context["item_tags"]
-        )
+
+        def taxonomy():
+            themes, tags = list(self.themes.all()), list(self.tags.all())
+            related = self.related_items(request.user, themes=themes, tags=tags)
+            return themes, tags, related
+
+        themes, tags, related = self.shared_for_page(request, "taxonomy", taxonomy)
+        context["item_themes"], context["item_tags"] = list(themes), list(tags)
+        context["related_items"] = list(related)
         context["index_page"] = self.get_parent()
         context["glossary_linker"] = self.glossary_linker(request)
         if self.accepts_votes:

@@ -357,3 +357,35 @@ def test_an_untranslated_item_in_the_english_list_is_marked_dutch(
     translated = re.search(r'<a href="[^"]+"([^>]*)>Starting a stadsdorp</a>(.*?)</h', content)
     assert 'lang="nl"' in untranslated[1] and "(in Dutch)" in untranslated[2]
     assert 'lang="nl"' not in translated[1] and "(in Dutch)" not in translated[2]
+
+
+def related_section(html):
+    match = re.search(r'<section class="kb-related.*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shared_related_items_and_glossary_never_reach_another_audience(
+    client, items, restrict_to_login, django_user_model
+):
+    """The item page's themes, tags, related items and glossary terms are built once per content
+    generation and audience (``KennisbankItemPage.shared_for_page``): outside a transaction they
+    are kept, fewer queries follow, and what a member may see is not shown to a visitor."""
+    restrict_to_login(items["report"])
+    guide = items["guide"]
+    client.get(items["article"].url)  # the site settings' row is made on a first request
+    with CaptureQueriesContext(connection) as first:
+        anonymous = client.get(guide.url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(guide.url).content.decode() == anonymous
+    asked = " ".join(query["sql"] for query in second.captured_queries)
+    assert "taggit_tag" in " ".join(query["sql"] for query in first.captured_queries)
+    assert "glossaryterm" not in asked and "taggit_tag" not in asked and "COUNT(" not in asked
+    assert items["report"].title not in related_section(anonymous)
+
+    member = django_user_model.objects.create_user("lid", "lid@example.org", "wachtwoord-123")
+    client.force_login(member)
+    as_member = client.get(guide.url).content.decode()
+    assert items["report"].title in related_section(as_member)
+    client.logout()
+    assert items["report"].title not in related_section(client.get(guide.url).content.decode())
