@@ -138,23 +138,37 @@ def mark_for_reminder(stadsdorp, year, members):
     return ids
 
 
-def reminder_messages(contribution_ids):
-    """The e-mails for these contributions, if still unpaid (the task builds and sends them)."""
-    contributions = (
-        Contribution.objects.filter(pk__in=contribution_ids, status=Contribution.Status.OPEN)
-        .exclude(membership__status=Membership.Status.ENDED)
-        .select_related("membership__member__user", "membership__stadsdorp")
-    )
+def send_reminders(contribution_ids):
+    """Send the reminder e-mails of a batch marked by ``mark_for_reminder``; the number sent.
+
+    Each member's reminder is recorded as sent (``reminder_sent_at``) and sent in one transaction
+    of its own, the row locked: when the mail server goes away halfway, the e-mails that went are
+    committed and the failing one is rolled back, so the task's retry sends only the rest. A
+    reminder is only sent while it is unpaid and its batch (``reminded_at``) has not gone yet; the
+    batches themselves are at most one per member a week (``REMINDER_INTERVAL``).
+    """
     settings_rows = {}
-    messages = []
-    for contribution in contributions:
-        membership = contribution.membership
-        if membership.stadsdorp_id not in settings_rows:
-            settings_rows[membership.stadsdorp_id] = settings_for(membership.stadsdorp)
-        messages += emails.contribution_reminder(
-            contribution, settings_rows[membership.stadsdorp_id]
-        )
-    return messages
+    sent = 0
+    for contribution_id in contribution_ids:
+        with transaction.atomic():
+            contribution = (
+                Contribution.objects.select_for_update(of=("self",))
+                .filter(pk=contribution_id, status=Contribution.Status.OPEN)
+                .filter(Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=F("reminded_at")))
+                .exclude(membership__status=Membership.Status.ENDED)
+                .select_related("membership__member__user", "membership__stadsdorp")
+                .first()
+            )
+            if contribution is None:
+                continue
+            stadsdorp = contribution.membership.stadsdorp
+            if stadsdorp.pk not in settings_rows:
+                settings_rows[stadsdorp.pk] = settings_for(stadsdorp)
+            messages = emails.contribution_reminder(contribution, settings_rows[stadsdorp.pk])
+            Contribution.objects.filter(pk=contribution.pk).update(reminder_sent_at=timezone.now())
+            emails.deliver(messages)  # raises on a mail server error: this row rolls back
+            sent += len(messages)
+    return sent
 
 
 def letters_for(stadsdorp, year):

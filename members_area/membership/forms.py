@@ -387,6 +387,9 @@ class ContributionFilterForm(forms.Form):
     def __init__(self, *args, stadsdorp, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jaar"].choices = [(year, str(year)) for year in contribution_years()]
+        # Without it the browser shows the first choice (next year) while the page is this
+        # year's, and "Toon" would switch to next year.
+        self.fields["jaar"].initial = timezone.localdate().year
         choices = [("", _("Alle binnenbuurten")), (MemberFilterForm.NO_BINNENBUURT, _("Zonder"))]
         choices += [(str(b.pk), b.name) for b in stadsdorp.binnenbuurten.order_by("name")]
         self.fields["binnenbuurt"].choices = choices

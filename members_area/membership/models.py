@@ -429,6 +429,9 @@ class Contribution(models.Model):
     )
     updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
     reminded_at = models.DateTimeField(_("herinnering gestuurd op"), null=True, blank=True)
+    # When the reminder of the batch marked at ``reminded_at`` went out (``contributions.
+    # send_reminders``): a retried batch skips whoever already got theirs.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contributie")

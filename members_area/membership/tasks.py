@@ -1,21 +1,20 @@
 """Background work of the membership: the contribution reminders (django-tasks, ``cms/tasks.py``).
 
-The coordinator's click only marks the contributions and queues this task after the commit; the
-worker builds and sends the e-mails, with retries when the mail server is away.
+The treasurer's (or coordinator's) click only marks the contributions and queues this task after
+the commit; the worker builds and sends the e-mails, with retries when the mail server is away. A
+retry sends only the reminders that did not go yet (``contributions.send_reminders``).
 """
 
 from django.db import transaction
 
 from cms.tasks import retrying_task
 
-from . import contributions, emails
+from . import contributions
 
 
 @retrying_task(max_attempts=5, base_delay=60)
 def send_contribution_reminders(contribution_ids):
-    messages = contributions.reminder_messages(contribution_ids)
-    emails.deliver(messages)
-    return len(messages)
+    return contributions.send_reminders(contribution_ids)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ the import's "betaald" column, and the seam for a payment provider."""
 
 import csv
 import io
+import smtplib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
@@ -214,7 +216,50 @@ def test_reminders_go_through_the_queue_once(client, treasury, django_capture_on
     # Someone who paid in the meantime is not reminded by a queued task.
     row = Contribution.objects.get(membership__member=world.unpaid, year=YEAR)
     contributions.record(world.unpaid, YEAR, status="paid")
-    assert contributions.reminder_messages([row.pk]) == []
+    assert contributions.send_reminders([row.pk]) == 0
+
+
+class FlakyMailBackend(locmem.EmailBackend):
+    """The tests' outbox, but the mail server goes away once: at the second message."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        FlakyMailBackend.calls += 1
+        if FlakyMailBackend.calls == 2:
+            raise smtplib.SMTPServerDisconnected("De mailserver is even weg.")
+        return super().send_messages(messages)
+
+
+def test_a_retried_reminder_batch_sends_each_reminder_once(
+    client, treasury, settings, django_capture_on_commit_callbacks
+):
+    world = treasury
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyMailBackend"
+    FlakyMailBackend.calls = 0
+    client.force_login(world.users["coordinator_x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("membership:contributions") + "?status=open",
+            {"action": "remind", "stadsdorp": world.stadsdorp.pk},
+        )
+    recipients = [message.to[0] for message in mail.outbox]
+    # The first attempt sent one and failed at the second; the retry sent the other three.
+    assert FlakyMailBackend.calls == 5
+    assert sorted(recipients) == sorted(
+        ["anna@example.org", "bert@example.org", "carla@example.org", "open@example.org"]
+    )
+    rows = Contribution.objects.filter(year=YEAR, reminded_at__isnull=False)
+    assert all(row.reminder_sent_at >= row.reminded_at for row in rows)
+
+
+def test_the_year_shown_is_the_year_chosen_in_the_filter(client, treasury):
+    client.force_login(treasury.users["coordinator_x"])
+    page = overview(client).content.decode()
+    # Unfiltered, the overview is this year's, and so is the filter's choice ("Toon" keeps it).
+    assert f'<option value="{YEAR}" selected>' in page
+    page = overview(client, jaar=YEAR - 1).content.decode()
+    assert f'<option value="{YEAR - 1}" selected>' in page
 
 
 def test_letters_for_members_without_email(client, treasury):
