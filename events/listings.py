@@ -7,6 +7,7 @@ whose series overlap the window (one query, with location and category joined), 
 (``home.privacy``).
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,7 +18,8 @@ from wagtail.models import Locale
 
 from cms import sites
 from cms.page_cache import depends_on
-from home.privacy import visible_pages
+from home.caching import cached
+from home.privacy import audience, visible_pages
 
 from .models import EventCategory, EventException, EventPage, Registration
 
@@ -154,15 +156,54 @@ def occurrences_between(
     limit=None,
 ):
     """Every occurrence (cancelled ones included) overlapping [window_start, window_end)."""
-    if queryset is None:
-        queryset = events_queryset(user, locale=locale, only_group=only_group)
+    if queryset is not None:
+        events = window_events(
+            queryset, window_start, window_end, locale, category_slug, stadsdorp_slug
+        )
+    else:
+        events = shared_window_events(
+            user, window_start, window_end, locale, only_group, category_slug, stadsdorp_slug
+        )
+    return decorate(events, window_start, window_end, request=request, limit=limit)
+
+
+def window_events(queryset, window_start, window_end, locale, category_slug, stadsdorp_slug):
+    """The events of ``queryset`` whose series overlap the window, with their exceptions."""
     queryset = queryset.filter(start__lt=window_end, series_end__gt=window_start)
     if category_slug:
         queryset = queryset.filter(category__slug=category_slug)
     if stadsdorp_slug:
         queryset = queryset.filter(stadsdorp__slug=stadsdorp_slug)
-    events = localise(attach_exceptions(list(queryset.order_by("start"))), locale)
-    return decorate(events, window_start, window_end, request=request, limit=limit)
+    return localise(attach_exceptions(list(queryset.order_by("start"))), locale)
+
+
+def shared_window_events(
+    user, window_start, window_end, locale, only_group, category_slug, stadsdorp_slug
+):
+    """``window_events`` of the events this user may see, once per content generation, audience
+    and minute (``home.caching.cached``): the same for every visitor of the agenda, the home
+    page's and the member home's lists within a minute, and three queries and their SQL
+    compilation each time (the largest cost of an uncached agenda). The window is widened to
+    whole minutes; ``decorate`` keeps the occurrences of the exact window. A copy of each event
+    for every caller: a list remembers its URL on it."""
+    start = window_start.replace(second=0, microsecond=0)
+    end = window_end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    parts = (
+        "window-events",
+        start.isoformat(),
+        end.isoformat(),
+        getattr(locale, "pk", None),
+        getattr(only_group, "pk", only_group),
+        category_slug or "",
+        stadsdorp_slug or "",
+        audience(user),
+    )
+
+    def build():
+        queryset = events_queryset(user, locale=locale, only_group=only_group)
+        return window_events(queryset, start, end, locale, category_slug, stadsdorp_slug)
+
+    return [copy.copy(event) for event in cached(parts, build)]
 
 
 def decorate(events, window_start, window_end, request=None, limit=None):

@@ -274,3 +274,41 @@ def test_stadsdorp_filter(make_event, agenda, home_page, client):
         f"{agenda.url}maand/", {"stadsdorp": "west", "maand": month_param}
     ).content.decode()
     assert "Borrel in West" in month and "Koffie in Oost" not in month
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shared_event_lists_never_reach_another_audience(
+    make_event, agenda, client, django_user_model
+):
+    """The events of a window come once per content generation, audience and minute
+    (``events.listings.shared_window_events``): outside a transaction they are kept, and a
+    binnenbuurt's or the members' events reach nobody else, whoever asked first."""
+    from django.contrib.auth.models import Group
+
+    north = Group.objects.create(name="Noord")
+    make_event(title="Koffie")
+    make_event(title="Ledenvergadering", audience="members")
+    make_event(title="Buurtborrel Noord", audience="binnenbuurt", audience_group=north)
+    neighbour = django_user_model.objects.create_user("buur", password="x" * 12)
+    neighbour.groups.add(north)
+    other = django_user_model.objects.create_user("ander", password="x" * 12)
+    client.get(agenda.url)  # the site settings' row is made on a first request
+
+    client.force_login(neighbour)
+    body = client.get(agenda.url).content.decode()
+    assert "Buurtborrel Noord" in body and "Ledenvergadering" in body
+    client.force_login(other)
+    body = client.get(agenda.url).content.decode()
+    assert "Ledenvergadering" in body and "Buurtborrel Noord" not in body
+    client.logout()
+    with CaptureQueriesContext(connection) as first:
+        body = client.get(agenda.url).content.decode()
+    assert "Koffie" in body and "Ledenvergadering" not in body
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(agenda.url).content.decode() == body
+    window_query = '"series_end" >'
+    assert any(window_query in query["sql"] for query in first.captured_queries)
+    assert not any(window_query in query["sql"] for query in second.captured_queries)
+    # A new event is a write to a page: the next request reads the window again.
+    make_event(title="Nieuwe wandeling")
+    assert "Nieuwe wandeling" in client.get(agenda.url).content.decode()
