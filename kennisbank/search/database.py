@@ -35,6 +35,7 @@ from django.db import connection
 from django.db.models import F
 
 from taggit.models import Tag
+from wagtail.models import Page
 
 from home.models import Theme
 from home.privacy import denied_paths
@@ -49,7 +50,7 @@ from .service import (
     audience_labels,
     clamp_page,
     kind_labels,
-    pages_for_hits,
+    page_urls,
 )
 
 TAG_FACET_SIZE = 15
@@ -62,6 +63,7 @@ LONG_WORD = 8
 CORRECTION_CANDIDATES = 5
 TABLE = SearchEntry._meta.db_table
 VERSION_TABLE = IndexVersion._meta.db_table
+PAGE_TABLE = Page._meta.db_table
 
 
 # --- bitmaps -------------------------------------------------------------------------------------
@@ -533,23 +535,25 @@ class DatabaseEngine:
         if not entry_ids:
             return []
         placeholders = ", ".join(["%s"] * len(entry_ids))
+        # The page's URL path and locale in the same query: all its URL needs (page_urls).
         rows = {
             row[0]: row
             for row in _fetch(
-                "SELECT id, page_id, title, body, kind, audience, publication_date, anchor, "
-                f"title_tokens, keyword_tokens, body_tokens FROM {TABLE} "
-                f"WHERE id IN ({placeholders})",
+                "SELECT entry.id, entry.page_id, entry.title, entry.body, entry.kind, "
+                "entry.audience, entry.publication_date, entry.anchor, entry.title_tokens, "
+                "entry.keyword_tokens, entry.body_tokens, page.url_path, page.locale_id "
+                f"FROM {TABLE} entry JOIN {PAGE_TABLE} page ON page.id = entry.page_id "
+                f"WHERE entry.id IN ({placeholders})",
                 list(entry_ids),
             )
         }
-        pages = pages_for_hits([row[1] for row in rows.values()])
+        urls = page_urls(row[1:2] + row[11:13] for row in rows.values())
         hits = []
         for entry_id in entry_ids:
             row = rows.get(entry_id)
             if row is None:  # removed since the snapshot was made
                 continue
-            page = pages.get(row[1])
-            url = (page.get_url() or "") if page else ""
+            url = urls[row[1]]
             if url and row[7]:
                 url += "#" + row[7]
             missing = ()
@@ -571,7 +575,6 @@ class DatabaseEngine:
                     audience_label=str(audiences.get(row[5], row[5])) if row[5] else "",
                     publication_date=_as_date(row[6]),
                     url=url,
-                    page=page,
                     missing=missing,
                 )
             )

@@ -51,7 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from taggit.models import Tag
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from home.models import Theme
 from home.privacy import denied_paths
@@ -66,7 +66,7 @@ from .service import (
     audience_labels,
     clamp_page,
     kind_labels,
-    pages_for_hits,
+    page_urls,
 )
 
 LANGUAGES = ("nl", "en")
@@ -504,7 +504,7 @@ class ElasticsearchEngine:
     @staticmethod
     def _hits(response, kinds, audiences):
         ids = [hit.page_id for hit in response.hits]
-        pages = pages_for_hits(ids)
+        urls = page_urls(Page.objects.filter(pk__in=ids).values_list("pk", "url_path", "locale_id"))
         # Hits without a body highlight (an empty query) get the start of the text as snippet,
         # read from the database index, which is kept in sync whichever engine is chosen.
         missing_snippets = [
@@ -537,8 +537,7 @@ class ElasticsearchEngine:
                 )
             # Without a Document class, dates come back as ISO strings.
             date = _as_date(getattr(hit, "publication_date", None))
-            page_object = pages.get(page_id)
-            url = (page_object.get_url() or "") if page_object else ""
+            url = urls.get(page_id, "")
             if url and getattr(hit, "anchor", ""):
                 url += "#" + hit.anchor
             kind = getattr(hit, "kind", "")
@@ -554,7 +553,6 @@ class ElasticsearchEngine:
                     audience_label=str(audiences.get(audience, "")) if audience else "",
                     publication_date=date,
                     url=url,
-                    page=page_object,
                 )
             )
         return hits

@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +24,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
-from cms.sites import site_root_paths
+from cms.sites import locale_by_pk, site_root_paths
 from home.privacy import denied_paths, is_denied
 from kennisbank.models import Audience, Kind
 
@@ -97,7 +97,6 @@ class Hit:
     audience_label: str
     publication_date: date | None
     url: str = ""
-    page: object = None
     missing: tuple = ()  # query words this hit lacks ("some of the words" results)
 
 
@@ -317,12 +316,39 @@ def log_search(query, total):
             SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)
 
 
-def pages_for_hits(page_ids):
-    """{id: page} for a page of hits, ready for ``get_url()``: the site root paths (from this
-    process's memory for the content generation, ``cms.sites``) are kept where Wagtail's
-    ``get_url`` looks first (else every URL reads them from the cache again)."""
-    pages = Page.objects.in_bulk(page_ids)
+#: (the site root paths they were built with, {(url_path, locale id, active language): URL}).
+_page_urls = (None, {})
+PAGE_URLS_KEPT = 20_000
+
+
+def page_urls(rows):
+    """{page id: URL} for a page of hits from ``(page_id, url_path, locale_id)`` rows.
+
+    Wagtail's ``Page.get_url`` needs a page object (an ORM read of every hit's page on every
+    search) but depends only on the page's URL path, its language, the active language and the
+    sites' root paths (no page type of ours overrides ``get_url_parts``; a test says so). So each
+    URL is built once and remembered while the root paths are the same object
+    (``cms.sites.site_root_paths`` keeps one per content generation); a moved or renamed page
+    has another ``url_path`` and is never answered with its old URL. Bounded: hits keep adding
+    pages.
+    """
+    global _page_urls
     root_paths = site_root_paths()
-    for page in pages.values():
-        page._wagtail_cached_site_root_paths = root_paths
-    return pages
+    built_with, urls = _page_urls
+    if built_with is not root_paths or len(urls) > PAGE_URLS_KEPT:
+        urls = {}
+        _page_urls = (root_paths, urls)
+    active = translation.get_language()
+    found = {}
+    for page_id, url_path, locale_id in rows:
+        key = (url_path, locale_id, active)
+        url = urls.get(key)
+        if url is None:
+            page = Page(id=page_id, url_path=url_path, locale_id=locale_id)
+            locale = locale_by_pk(locale_id)
+            if locale is not None:
+                page.locale = locale  # else Wagtail reads it
+            page._wagtail_cached_site_root_paths = root_paths
+            url = urls[key] = page.get_url() or ""
+        found[page_id] = url
+    return found

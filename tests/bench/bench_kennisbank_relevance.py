@@ -135,10 +135,10 @@ def add_noise(index, rng):
 
 
 def hit_key(hit):
-    """``term:<slug>`` for a glossary term, else the page's slug."""
+    """``term:<slug>`` for a glossary term, else the page's slug (the last step of its URL)."""
     if "#begrip-" in hit.url:
         return "term:" + hit.url.split("#begrip-", 1)[1]
-    return hit.page.slug if hit.page else ""
+    return hit.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def reciprocal_rank(keys, relevant):

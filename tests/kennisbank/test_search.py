@@ -422,6 +422,29 @@ def test_index_follows_publish_unpublish_edit_move_and_delete(home_page, index):
 
 
 @pytest.mark.django_db
+def test_hit_urls_follow_a_renamed_section_at_once(index):
+    """Hit URLs are remembered per URL path (service.page_urls): renaming the section above an
+    item changes the item's URL path, so the next search links to the new address, even while
+    the index version and the sites stay the same."""
+    make_item(index, "Repair café", "Repareren met buren.")
+    assert "/kennisbank/" in query(q="repareren").hits[0].url
+    index.slug = "kennisbank-archief"
+    index.save_revision().publish()
+    url = query(q="repareren").hits[0].url
+    assert "/kennisbank-archief/" in url and url.endswith("/")
+
+
+def test_no_page_type_builds_its_urls_differently():
+    """service.page_urls builds hit URLs on a plain Page with the hit's URL path and locale;
+    that is only the page's own URL while no page type overrides Wagtail's URL building."""
+    from wagtail.models import Page, get_page_models
+
+    for model in get_page_models():
+        assert model.get_url_parts is Page.get_url_parts, model
+        assert model.get_url is Page.get_url, model
+
+
+@pytest.mark.django_db
 def test_reindex_command_rebuilds_the_index(corpus):
     SearchEntry.objects.all().delete()
     assert query(q="binnenbuurt").total == 0
