@@ -14,7 +14,7 @@ from home.models import FormPage, SiteSettings
 from home.privacy import denied_paths, is_denied
 from kennisbank.models import GlossaryPage
 
-from . import service
+from . import html, service
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,12 @@ def results_context(request, index_page, results):
                     }
                 )
     facets = [
-        {"name": name, "legend": service.FACET_LABELS[name], "values": values}
+        {
+            "name": name,
+            "legend": service.FACET_LABELS[name],
+            "values": values,
+            "items_html": html.facet_values_html(name, values),
+        }
         for name, values in results.facets.items()
         if values
     ]
@@ -61,6 +66,7 @@ def results_context(request, index_page, results):
         "page": index_page,
         "self": index_page,
         "results": results,
+        "hits_html": html.hits_html(results.hits),
         "search_query": query,
         "facets": facets,
         "active_filters": active_filters,

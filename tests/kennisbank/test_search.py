@@ -529,6 +529,30 @@ def test_results_page_shows_facets_marks_and_remove_links(client, corpus):
 
 
 @pytest.mark.django_db
+def test_results_list_and_facets_escape_and_count_every_value(client, corpus):
+    """The hits and facet values are built outside the template (kennisbank/search/html.py):
+    they must escape as the template did and say the same things."""
+    odd = make_theme("Zorg & <welzijn>", "zorg")
+    make_item(index=corpus["binnenbuurt"].get_parent(), title="Zorg <b>samen</b>", themes=[odd])
+    url = corpus["binnenbuurt"].get_parent().url
+    html = client.get(url, {"q": "binnenbuurt zorg"}).content.decode()
+    assert "<b>" not in html.split("<main")[1] and "<welzijn>" not in html
+    html = client.get(url, {"q": "binnenbuurt", "theme": "ontmoeting"}).content.decode()
+    assert (
+        '<input type="checkbox" name="theme" value="ontmoeting" checked>\nOntmoeting '
+        '<span class="kb-facet__count">(1<span class="visually-hidden"> resultaat</span>)</span>'
+    ) in html
+    assert (
+        '<span class="kb-kind kb-kind--verslag">Verslag</span> <span aria-hidden="true">·</span> '
+        '<time datetime="2014-06-12">12 juni 2014</time> <span aria-hidden="true">·</span> '
+        "voor Coördinatoren</p>"
+    ) in html
+    html = client.get(url, {"q": "zorg"}).content.decode()
+    assert "Zorg &amp; &lt;welzijn&gt; <span" in html
+    assert "<mark>Zorg</mark> &lt;b&gt;samen&lt;/b&gt;</a>" in html
+
+
+@pytest.mark.django_db
 def test_results_page_without_hits_helps(client, corpus):
     url = corpus["binnenbuurt"].get_parent().url
     html = client.get(url, {"q": "qqxzzq"}).content.decode()
