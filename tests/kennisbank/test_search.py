@@ -445,6 +445,33 @@ def test_no_page_type_builds_its_urls_differently():
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row layout")
+def test_postgresql_keeps_the_vectors_in_the_row_and_the_texts_out(index):
+    """Ranking reads every matching entry's vector: from the row, not the TOAST table
+    (migration 0006); a long text of an entry is read only for the page of hits shown."""
+    make_item(index, "Repair café", "Repareren met buren. " * 400)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname IN ('search_vector', 'title_vector', 'body', 'body_tokens', 'words')",
+            [SearchEntry._meta.db_table],
+        )
+        storage = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT pg_column_size(search_vector) < 2000, pg_column_size(body) > 2000 "
+            f"FROM {SearchEntry._meta.db_table}"
+        )
+        assert cursor.fetchone() == (True, True)
+    assert storage == {
+        "search_vector": "m",
+        "title_vector": "m",
+        "body": "e",
+        "body_tokens": "e",
+        "words": "e",
+    }
+
+
+@pytest.mark.django_db
 def test_reindex_command_rebuilds_the_index(corpus):
     SearchEntry.objects.all().delete()
     assert query(q="binnenbuurt").total == 0

