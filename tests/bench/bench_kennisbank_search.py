@@ -43,6 +43,7 @@ from tests.bench.bench_http import (
     free_port,
     start_gunicorn,
     stop_gunicorn,
+    workers_cpu_seconds,
 )
 from tests.bench.bench_load_extra import rotating_script, run_wrk
 
@@ -416,11 +417,20 @@ def measure_http(report, vendor, index):
             capture_output=True,
             check=False,
         )
+        cpu_before = workers_cpu_seconds(server.pid)
         summary = run_wrk(
-            wrk, base, script, HTTP_CLIENTS, os.environ.get("BENCH_HTTP_DURATION", "10s")
+            wrk,
+            base,
+            script,
+            HTTP_CLIENTS,
+            os.environ.get("BENCH_HTTP_DURATION", "10s"),
+            warm=False,
         )
+        search_cpu = workers_cpu_seconds(server.pid) - cpu_before
         static = rotating_script([settings.STATIC_URL + "css/print.css"])
-        static_summary = run_wrk(wrk, base, static, HTTP_CLIENTS, "5s")
+        cpu_before = workers_cpu_seconds(server.pid)
+        static_summary = run_wrk(wrk, base, static, HTTP_CLIENTS, "5s", warm=False)
+        static_cpu = workers_cpu_seconds(server.pid) - cpu_before
         Path(static).unlink(missing_ok=True)
     finally:
         stop_gunicorn(server)  # waits out gunicorn's graceful timeout on a busy machine
@@ -439,6 +449,18 @@ def measure_http(report, vendor, index):
     report(
         f"search rate / static-file rate ({vendor})", summary["rps"] / static_summary["rps"], "x"
     )
+    # What a request costs the workers, whatever else the shared machine runs meanwhile.
+    report(
+        f"workers' CPU per search over HTTP ({vendor})",
+        search_cpu * 1000 / max(summary["requests"], 1),
+        "ms",
+    )
+    report(
+        f"workers' CPU per static file, same server ({vendor})",
+        static_cpu * 1000 / max(static_summary["requests"], 1),
+        "ms",
+    )
+    report(f"machine load average (1 min) after the HTTP search ({vendor})", os.getloadavg()[0], "")
 
 
 def run(report):
