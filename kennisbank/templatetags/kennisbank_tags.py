@@ -9,3 +9,18 @@ def glossary_links(html, linker):
     if not linker:
         return html
     return linker.link(html)
+
+
+@register.simple_tag(takes_context=True)
+def page_site_root_url(context, page):
+    """``page.get_site.root_url`` without its work: Wagtail's ``get_site`` reads the sites' root
+    paths from the cache (Redis) and the ``Site`` with a query, for every document link of a
+    page; here the root URL comes from the page's URL parts, with the request's root paths
+    (kept in the worker's memory, ``cms.sites``) when there is a request."""
+    parts = page.get_url_parts(context.get("request"))
+    if parts is None:
+        return ""
+    if parts[1] is None:  # no URL for the page itself; its site still has one
+        site = page.get_site()
+        return site.root_url if site else ""
+    return parts[1]

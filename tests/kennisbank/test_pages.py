@@ -389,3 +389,22 @@ def test_shared_related_items_and_glossary_never_reach_another_audience(
     assert items["report"].title in related_section(as_member)
     client.logout()
     assert items["report"].title not in related_section(client.get(guide.url).content.decode())
+
+
+def test_a_document_links_print_address_without_asking_for_the_site(
+    rf, items, django_assert_num_queries
+):
+    """``{% page_site_root_url page %}`` (the link block's printed address) is what
+    ``page.get_site.root_url`` was, without Wagtail's Site query, from the request's root paths."""
+    from django.template import Context, Template
+
+    from wagtail.models import Site
+
+    guide = items["guide"]
+    template = Template("{% load kennisbank_tags %}{% page_site_root_url page %}")
+    expected = guide.get_site().root_url
+    request = rf.get(guide.url)
+    request._wagtail_cached_site_root_paths = Site.get_site_root_paths()
+    with django_assert_num_queries(0):
+        assert template.render(Context({"page": guide, "request": request})) == expected
+    assert template.render(Context({"page": guide})) == expected
