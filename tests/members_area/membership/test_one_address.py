@@ -180,7 +180,8 @@ def _leaves():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_every_address(membership_world):
+def test_the_migration_keeps_every_address(wagtail_roots, membership_world):
+    # A transactional test: wagtail_roots puts back the root page an earlier one's flush removed.
     stadsdorp_id = membership_world.stadsdorp.pk
     assert StadsdorpPage.objects.filter(pk=stadsdorp_id).exists()
     users = {
