@@ -61,6 +61,10 @@ MIN_CORRECTED_LENGTH = 4
 LONG_WORD = 8
 #: How many close words are checked against public content before giving up on a word.
 CORRECTION_CANDIDATES = 5
+#: How many matches of a candidate word are read first to find one anyone may see: a common
+#: word has tens of thousands, and one public match is enough (all of them only when these
+#: few are all private).
+PUBLIC_SAMPLE = 200
 TABLE = SearchEntry._meta.db_table
 VERSION_TABLE = IndexVersion._meta.db_table
 PAGE_TABLE = Page._meta.db_table
@@ -209,18 +213,21 @@ def _fetch(sql, params):
         return cursor.fetchall()
 
 
-def match_ids(expression, language):
+def match_ids(expression, language, limit=None):
     """Ids of the entries matching an expression, of any language: the snapshot only knows its
     own language's entries. On PostgreSQL through the GIN index, whatever the planner thinks of a
-    common word (migration 0006: reading every row's vector cost 3x more)."""
+    common word (migration 0006: reading every row's vector cost 3x more). With ``limit``, at
+    most that many, in no particular order."""
+    limit_clause = f" LIMIT {int(limit)}" if limit else ""
     if connection.vendor == "sqlite":
         rows = _fetch(
-            "SELECT rowid FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s",
+            "SELECT rowid FROM kennisbank_search_fts WHERE kennisbank_search_fts MATCH %s"
+            + limit_clause,
             [analysis.to_fts5(expression)],
         )
     else:
         rows = _fetch(
-            "SELECT kennisbank_search_match_ids(to_tsquery('simple', %s))",
+            "SELECT kennisbank_search_match_ids(to_tsquery('simple', %s))" + limit_clause,
             [analysis.to_tsquery(expression)],
         )
     return [row[0] for row in rows]
@@ -419,10 +426,19 @@ class DatabaseEngine:
         ranked = sorted(close, key=lambda item: (item[1], -candidates[item[0]], item[0]))
         snap = snapshot(language)
         for candidate, _distance, _index in ranked[:CORRECTION_CANDIDATES]:
-            ids = match_ids(analysis.Term(analysis.stem(candidate, language)), language)
-            if snap.bits_for(ids) & public:
+            if self._in_public_content(candidate, language, snap, public):
                 return candidate
         return ""
+
+    @staticmethod
+    def _in_public_content(word, language, snap, public):
+        term = analysis.Term(analysis.stem(word, language))
+        sample = match_ids(term, language, limit=PUBLIC_SAMPLE)
+        if snap.bits_for(sample) & public:
+            return True
+        if len(sample) < PUBLIC_SAMPLE:
+            return False
+        return bool(snap.bits_for(match_ids(term, language)) & public)
 
     # --- results ---------------------------------------------------------------------------------
 

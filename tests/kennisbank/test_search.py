@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from wagtail.models import Locale, PageViewRestriction
 
-from kennisbank.search import analysis, service
+from kennisbank.search import analysis, database, service
 from kennisbank.search.models import SearchEntry, SearchLog, SearchTerm, Synonym
 from tests.conftest import login_with_second_factor
 
@@ -337,6 +337,38 @@ def test_no_correction_from_words_only_private_pages_contain(index, django_user_
     # A public page with the word makes it a correction.
     make_item(index, "Paddenstoelen zoeken", "Een wandeling langs de paddenstoel.")
     assert query(q="padenstoel").corrected_text == "paddenstoel"
+
+
+@pytest.mark.django_db
+def test_a_correction_reads_a_sample_of_the_word_and_all_of_it_only_when_that_is_private(
+    index, monkeypatch
+):
+    monkeypatch.setattr(database, "PUBLIC_SAMPLE", 2)
+    for number in range(3):
+        secret = make_item(index, f"Geheim {number}", "Over de paddenstoel in de tuin.")
+        PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
+    # The first matches read are the private ones: the rest is read before giving up.
+    make_item(index, "Openbaar", "Een wandeling langs de paddenstoel.")
+    assert query(q="padenstoel").corrected_text == "paddenstoel"
+    # Enough public matches: the sample decides, the word's other matches are not read.
+    for number in range(3):
+        make_item(index, f"Wandeling {number}", "Nog een paddenstoel.")
+    with CaptureQueriesContext(connection) as queries:
+        assert query(q="padenstoel").corrected_text == "paddenstoel"
+    candidate_reads = [
+        sql for sql in (q["sql"] for q in queries) if "MATCH" in sql or "match_ids" in sql
+    ]
+    assert any(sql.rstrip().endswith("LIMIT 2") for sql in candidate_reads)
+
+
+@pytest.mark.django_db
+def test_no_correction_when_every_match_of_the_word_is_private(index, monkeypatch):
+    monkeypatch.setattr(database, "PUBLIC_SAMPLE", 2)
+    for number in range(5):
+        secret = make_item(index, f"Geheim {number}", "Over de paddenstoel in de tuin.")
+        PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
+    make_item(index, "Openbaar", "Over de moestuin.")
+    assert query(q="padenstoel").corrected_text == ""
 
 
 @pytest.mark.django_db
