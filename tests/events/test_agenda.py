@@ -278,7 +278,7 @@ def test_stadsdorp_filter(make_event, agenda, home_page, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_shared_event_lists_never_reach_another_audience(
-    make_event, agenda, client, django_user_model
+    wagtail_roots, make_event, agenda, client, django_user_model
 ):
     """The events of a window come once per content generation, audience and minute
     (``events.listings.shared_window_events``): outside a transaction they are kept, and a

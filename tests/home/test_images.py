@@ -77,7 +77,7 @@ def commands(raw):
 
 @pytest.mark.django_db(transaction=True)
 def test_renditions_come_from_the_process_memory_until_the_content_changes(
-    photo, redis_cache, settings, django_assert_num_queries
+    wagtail_roots, photo, redis_cache, settings, django_assert_num_queries
 ):
     """Wagtail's renditions cache is each process's memory for the content generation
     (``cms.page_cache.GenerationMemoryCache``): with Redis for everything else, a picture shown

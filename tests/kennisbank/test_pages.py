@@ -366,7 +366,7 @@ def related_section(html):
 
 @pytest.mark.django_db(transaction=True)
 def test_shared_related_items_and_glossary_never_reach_another_audience(
-    client, items, restrict_to_login, django_user_model
+    wagtail_roots, client, items, restrict_to_login, django_user_model
 ):
     """The item page's themes, tags, related items and glossary terms are built once per content
     generation and audience (``KennisbankItemPage.shared_for_page``): outside a transaction they
