@@ -151,8 +151,11 @@ class CallToActionBlock(blocks.StructBlock):
             if locale_id and target.locale_id != locale_id:
                 target = target.get_translation_or_none(locale_id) or target
             if target.live:
+                # Inside a shared fragment there is no request: its ``site`` says which site's
+                # pages get relative addresses.
                 request = (parent_context or {}).get("request")
-                url = target.get_url(request) or ""
+                site = (parent_context or {}).get("site")
+                url = target.get_url(request, current_site=site) or ""
         context["link_url"] = url or value.get("url") or ""
         context["is_external"] = not url and bool(value.get("url"))
         return context

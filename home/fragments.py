@@ -123,10 +123,13 @@ def render_shared(name, values, nodelist, context, personal=(), layout="", timeo
         inner.template = context.template
         return holes.segments(str(nodelist.render(inner)))
 
+    # A preview (or an old revision) shows a page's unsaved state under its saved id: built for
+    # that request alone, never kept where a visitor of the live page could be given it.
+    segments = build() if getattr(request, "is_preview", False) else cached(parts, build, timeout)
     rendered = [
         part
         if isinstance(part, str)
         else render_personal(personal[part[0]].nodelist, part[1], context)
-        for part in cached(parts, build, timeout)
+        for part in segments
     ]
     return mark_safe("".join(rendered))  # noqa: S308 (rendered by the template)

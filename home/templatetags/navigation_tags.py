@@ -32,6 +32,13 @@ def current_site(context):
 
 
 @register.simple_tag(takes_context=True)
+def site_pageurl(context, page):
+    """Wagtail's ``{% pageurl %}`` that also works in a {% shared %} block, which has no
+    request: the block's ``site`` key says which site's pages get a relative address."""
+    return page.get_url(context.get("request"), current_site=context.get("site"))
+
+
+@register.simple_tag(takes_context=True)
 def site_navigation(context, site):
     """The menus for the ``viewer`` of the surrounding {% shared %} block (``home.navigation``)."""
     return navigation_links(site, context["viewer"])

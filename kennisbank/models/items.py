@@ -34,7 +34,7 @@ from wagtail.search import index
 
 from home.caching import audience_parts, cached
 from home.models import BasePage, StadsdorpPage
-from home.privacy import visible_pages
+from home.privacy import audience, visible_pages
 from kennisbank import blocks as kb_blocks
 from kennisbank.blocks import anchor_for
 from kennisbank.forms import KennisbankItemPageForm
@@ -268,17 +268,30 @@ class KennisbankItemPage(BasePage):
         """The linker of this page's language (two queries, shared per content generation and
         audience), or None without a visible glossary. A new linker for every request: it
         remembers which terms it linked."""
+        return self.glossary_linker_for(
+            request.user,
+            getattr(request, "_wagtail_site", None),
+            preview=getattr(request, "is_preview", False),
+        )
+
+    def glossary_linker_for(self, user, site, preview=False):
+        """``glossary_linker`` for a user or a ``home.privacy.Viewer`` on a site: also what the
+        item's shared body ({% shared %}, which has no request) links its terms with."""
 
         def glossary():
             found = visible_pages(
-                GlossaryPage.objects.filter(locale_id=self.locale_id), request.user
+                GlossaryPage.objects.filter(locale_id=self.locale_id), user
             ).first()
             if found is None:
                 return None
             terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).only("term", "slug")
-            return list(terms), found.get_url(request)
+            return list(terms), found.get_url(None, current_site=site)
 
-        shared = self.shared_for_page(request, "glossary", glossary)
+        if preview or self.pk is None:
+            shared = glossary()
+        else:
+            parts = ("kennisbank-item", "glossary", self.pk, getattr(site, "pk", None))
+            shared = cached((*parts, audience(user)), glossary)
         return GlossaryLinker(*shared) if shared is not None else None
 
     def shared_for_page(self, request, name, build):

@@ -24,3 +24,10 @@ def page_site_root_url(context, page):
         site = page.get_site()
         return site.root_url if site else ""
     return parts[1]
+
+
+@register.simple_tag(takes_context=True)
+def item_glossary_linker(context, page):
+    """A new glossary linker for the item's shared body (``{% shared %}``: no request), for the
+    block's ``viewer`` and ``site``; see ``KennisbankItemPage.glossary_linker``."""
+    return page.glossary_linker_for(context["viewer"], context.get("site"))
