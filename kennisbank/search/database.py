@@ -2,8 +2,10 @@
 
 Cost that does not grow with the number of matches:
 
-* **Matching** is one SQL query that returns only the ids of the matching entries (FTS5
-  ``MATCH`` or a GIN-indexed ``@@``), no rows, no scores.
+* **Matching** is SQL that returns only the ids of the matching entries (FTS5 ``MATCH`` or a
+  GIN-indexed ``@@``), no rows, no scores; a frequent expression's matches are kept as a
+  bitmap in the snapshot (:func:`match_bits`), so that only its first search per index version
+  pays for them, and combined with the other parts of a query by bitmap AND / OR.
 * **Facets, privacy, filters and the total** are counted on bitmaps: each process keeps, per
   language, a :class:`Snapshot` with one Python integer per facet value whose bits are the
   entries carrying it (slot numbers in date order). Counting a value is ``(hits & value)
@@ -65,6 +67,12 @@ CORRECTION_CANDIDATES = 5
 #: word has tens of thousands, and one public match is enough (all of them only when these
 #: few are all private).
 PUBLIC_SAMPLE = 200
+#: A word, phrase or combination of them with at least this many matches keeps them as a bitmap
+#: in the process's snapshot: the next search with it reads no posting list. Rarer ones are
+#: matched in SQL each time (a few rows); at most ``CACHED_WORDS`` are kept, the least recently
+#: used dropped.
+FREQUENT_MATCHES = 100
+CACHED_WORDS = 1024
 TABLE = SearchEntry._meta.db_table
 VERSION_TABLE = IndexVersion._meta.db_table
 PAGE_TABLE = Page._meta.db_table
@@ -155,11 +163,28 @@ class Snapshot:
         # Editors' synonyms raise the index version when they change (wagtail_hooks.py).
         self.synonyms = synonyms_for(language)
         self._denied = OrderedDict()
+        self._words = OrderedDict()
         self._lock = threading.Lock()
 
     def bits_for(self, entry_ids):
         slot_of = self.slot_of
         return to_bits(slot_of[i] for i in entry_ids if i in slot_of)
+
+    def word_bits(self, expression):
+        """The remembered matches of a frequent expression (all of the language's entries
+        matching it, visible or not), or None. They belong to this snapshot, so to this index
+        version: any index change makes a new snapshot with none remembered."""
+        with self._lock:
+            bits = self._words.get(expression)
+            if bits is not None:
+                self._words.move_to_end(expression)
+            return bits
+
+    def remember_word(self, expression, bits):
+        with self._lock:
+            self._words[expression] = bits
+            while len(self._words) > CACHED_WORDS:
+                self._words.popitem(last=False)
 
     def denied_bits(self, denied):
         """Entries at or below the denied paths (memoised per set of paths: audiences repeat)."""
@@ -296,11 +321,59 @@ def max_distance(word):
 
 @dataclass
 class Matched:
-    """Visible matching entries of one expression, before filters."""
+    """Visible matching entries of one expression, before filters; ``count`` is the number of
+    the language's entries matching (visible or not), what ranking every match would cost."""
 
     expression: object
-    ids: list
+    count: int
     bits: int
+
+
+def match_bits(expression, language, snap):
+    """The snapshot's entries matching an expression, as a bitmap.
+
+    An expression (a word, a phrase, an AND or OR of them) with at least
+    :data:`FREQUENT_MATCHES` matches is remembered by the snapshot after it was matched in SQL,
+    so the next search with it reads no posting list and converts no ids. An expression that
+    holds remembered parts is combined from them with bitmap AND / OR, its other parts matched
+    in one SQL query; one with none is one SQL query, as before.
+    """
+    bits = snap.word_bits(expression)
+    if bits is not None:
+        return bits
+    if isinstance(expression, (analysis.Term, analysis.Phrase)) or not _has_remembered(
+        expression, snap
+    ):
+        ids = match_ids(expression, language)
+        bits = snap.bits_for(ids)
+        if len(ids) >= FREQUENT_MATCHES:
+            snap.remember_word(expression, bits)
+        return bits
+    conjunction = isinstance(expression, analysis.All)
+    known, rest = [], []
+    for child in expression.children:
+        (known if _has_remembered(child, snap) else rest).append(child)
+    result = None
+    if rest:
+        if len(rest) == 1:
+            result = match_bits(rest[0], language, snap)
+        else:
+            combined = analysis.All(tuple(rest)) if conjunction else analysis.Any(tuple(rest))
+            result = match_bits(combined, language, snap)
+    for child in known:
+        if conjunction and result == 0:  # an AND already empty reads nothing more
+            return 0
+        bits = match_bits(child, language, snap)
+        result = bits if result is None else (result & bits if conjunction else result | bits)
+    return result or 0
+
+
+def _has_remembered(expression, snap):
+    if snap.word_bits(expression) is not None:
+        return True
+    if isinstance(expression, (analysis.Term, analysis.Phrase)):
+        return False
+    return any(_has_remembered(child, snap) for child in expression.children)
 
 
 class DatabaseEngine:
@@ -317,9 +390,9 @@ class DatabaseEngine:
         filters = self._valid_filters(query.filters, snap)
 
         if not query.has_text:
-            matched = Matched(None, [], visible)
+            matched = Matched(None, 0, visible)
         elif analysed.is_empty:  # only punctuation or emoji: nothing rather than everything
-            matched = Matched(None, [], 0)
+            matched = Matched(None, 0, 0)
         else:
             matched = self._match(analysed.expression, query.language, snap, visible)
 
@@ -332,8 +405,8 @@ class DatabaseEngine:
         return self._results(query, analysed, matched, filters, snap, kinds, audiences, recovered)
 
     def _match(self, expression, language, snap, visible):
-        ids = match_ids(expression, language)
-        return Matched(expression, ids, snap.bits_for(ids) & visible)
+        bits = match_bits(expression, language, snap)
+        return Matched(expression, bits.bit_count(), bits & visible)
 
     @staticmethod
     def _filter_bits(filters, snap):
@@ -351,7 +424,7 @@ class DatabaseEngine:
 
     def _recover(self, query, analysed, synonyms, snap, visible, filters):
         """Corrected words first, then the most words together; the original when neither."""
-        nothing = Matched(analysed.expression, [], 0)
+        nothing = Matched(analysed.expression, 0, 0)
         if not query.exact:
             corrected = self.correct(query.text, analysed, query.language)
             if corrected:
@@ -484,7 +557,7 @@ class DatabaseEngine:
         if len(top) >= needed:
             return top
         rest_bits = hits_bits & ~top_bits
-        ranked = len(matched.ids) if connection.vendor == "sqlite" else rest_bits.bit_count()
+        ranked = matched.count if connection.vendor == "sqlite" else rest_bits.bit_count()
         if ranked <= BODY_RANK_LIMIT:
             rest = [snap.entry_ids[slot] for slot in slots_of(rest_bits)]
             body = body_scores(matched.expression, rest) if rest else {}

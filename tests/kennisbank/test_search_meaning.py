@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from kennisbank.models import GlossaryPage, GlossaryTerm, KennisbankItemPage, PublicatiePage
-from kennisbank.search import analysis, indexing
+from kennisbank.search import analysis, database, indexing
 from kennisbank.search.database import snapshot
 from kennisbank.search.models import SearchEntry
 from kennisbank.search.wagtail_hooks import reindex_after_snippet_saved
@@ -232,6 +232,97 @@ def test_facet_bitmaps_follow_index_changes_and_privacy(index):
     make_item(index, "Tuin drie", "tuin", themes=[theme])
     assert snapshot("nl").version != before
     assert {v.value: v.count for v in query(q="tuin").facets["theme"]} == {"groen": 2}
+
+
+@pytest.fixture
+def remembered(monkeypatch):
+    """Every word is remembered after its first match (the threshold is 100 matches), and the
+    words matched in SQL are recorded."""
+    monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
+    asked = []
+    match_ids = database.match_ids
+
+    def recording(expression, language, limit=None):
+        asked.append(expression)
+        return match_ids(expression, language, limit)
+
+    monkeypatch.setattr(database, "match_ids", recording)
+    return asked
+
+
+def _counts(results, facet):
+    return {value.value: value.count for value in results.facets[facet]}
+
+
+def _asks_for(expressions, word):
+    token = '"' + analysis.stem(word, "nl") + '"'
+    return any(token in analysis.to_fts5(expression) for expression in expressions)
+
+
+@pytest.mark.django_db
+def test_remembered_word_matches_are_combined_without_sql(index, remembered):
+    theme = make_theme("Groen", "groen")
+    both = make_item(index, "Moestuin en compost", "Onkruid wieden.", themes=[theme])
+    garden = make_item(index, "Moestuin", "Samen zaaien.", themes=[theme])
+    make_item(index, "Compost maken", "Van keukenafval.")
+    assert sorted(titles(query(q="moestuin"))) == sorted([both.title, garden.title])
+    garden_expression = analysis.analyse_query("moestuin", "nl").expression
+    assert snapshot("nl").word_bits(garden_expression) is not None
+    remembered.clear()
+    results = query(q="moestuin compost")
+    assert titles(results) == [both.title]
+    assert _counts(results, "theme") == {"groen": 1}
+    # "compost" is matched in SQL, "moestuin" not again: its bitmap is ANDed.
+    assert remembered and not _asks_for(remembered, "moestuin")
+    # A phrase is matched in SQL, a remembered word beside it comes from memory.
+    remembered.clear()
+    assert titles(query(q='"onkruid wieden" moestuin')) == [both.title]
+    assert any(isinstance(expression, analysis.Phrase) for expression in remembered)
+    assert not _asks_for(remembered, "moestuin")
+
+
+@pytest.mark.django_db
+def test_remembered_word_matches_follow_edits_unpublishing_and_privacy(index, remembered):
+    theme = make_theme("Groen", "groen")
+    first = make_item(index, "Moestuin een", "Samen in de moestuin.", themes=[theme])
+    second = make_item(index, "Moestuin twee", "Onkruid wieden.", themes=[theme])
+    third = make_item(index, "Moestuin drie", "Zaaien.", themes=[theme])
+    assert len(titles(query(q="moestuin"))) == 3
+    # A restriction is seen at the next search, hits and facet counts alike (also for a word
+    # already remembered), and a member still finds the item.
+    PageViewRestriction.objects.create(page=first, restriction_type=PageViewRestriction.LOGIN)
+    results = query(q="moestuin", user=AnonymousUser())
+    assert sorted(titles(results)) == sorted([second.title, third.title])
+    assert _counts(results, "theme") == {"groen": 2}
+    assert results.total == 2
+    # An edit that drops the word: gone at the next search; its new word found.
+    second.title = "Onkruid"
+    second.save_revision().publish()
+    assert titles(query(q="moestuin", user=AnonymousUser())) == [third.title]
+    assert titles(query(q="onkruid")) == ["Onkruid"]
+    # Unpublished: gone at the next search.
+    third.unpublish()
+    results = query(q="moestuin", user=AnonymousUser())
+    assert titles(results) == []
+    assert _counts(results, "theme") == {}
+    # The restriction lifted: the remembered word's item is back for anyone.
+    PageViewRestriction.objects.filter(page=first).delete()
+    assert titles(query(q="moestuin", user=AnonymousUser())) == [first.title]
+
+
+@pytest.mark.django_db
+def test_a_private_word_is_not_revealed_by_remembered_matches(index, remembered):
+    public = make_item(index, "Ledenavond", "Voor iedereen.")
+    private = make_item(index, "Geheimtuin", "Alleen voor leden: de geheimtuin.")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    # The private word is matched (and remembered) for a visitor who may not see it ...
+    results = query(q="geheimtuin", user=AnonymousUser())
+    assert results.total == 0 and not results.corrected_text
+    # ... and neither a second search nor a typo of it shows it.
+    assert query(q="geheimtuin", user=AnonymousUser()).total == 0
+    results = query(q="geheimtuim", user=AnonymousUser())
+    assert results.total == 0 and results.corrected_text != "geheimtuin"
+    assert titles(query(q="ledenavond", user=AnonymousUser())) == [public.title]
 
 
 @pytest.mark.django_db
