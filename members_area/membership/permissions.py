@@ -15,7 +15,8 @@ own screens (applications, member lists, contributions, paper lists), by role:
 Everyone else gets the member area's plain 403. Views ask these functions and never filter by hand.
 """
 
-from django.db.models import Exists, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -185,6 +186,23 @@ def role_annotations(user):
         ),
         "_treasurer": Exists(MembershipSettings.treasurers.through.objects.filter(user_id=user.pk)),
     }
+
+
+def role_flags(user):
+    """(coordinates, treasurer, contact person) of any stadsdorp or binnenbuurt, in one query: the
+    member home's answer for a member without a binnenbuurt (``administration_links_of`` asks
+    three queries). The same rules as ``may_use_administration`` and ``may_keep_contributions``."""
+    if not _authenticated(user):
+        return (False, False, False)
+    contact = Binnenbuurt.objects.filter(Q(coordinator=OuterRef("pk")) | Q(stand_in=OuterRef("pk")))
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**role_annotations(user), _contact=Exists(contact))
+        .values_list("_coordinates", "_treasurer", "_contact")
+        .first()
+    )
+    return tuple(bool(flag) for flag in row) if row else (False, False, False)
 
 
 def administration_links(*, applications, contributions):

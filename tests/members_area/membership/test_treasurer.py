@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from members_area.membership import contributions, services
 from members_area.membership.models import Contribution, MembershipSettings
+from members_area.membership.permissions import role_flags
 from members_area.membership.wagtail_hooks import AdministrationMenuItem, ContributionsMenuItem
 from members_area.models import Member
 from members_area.services import enrol_member
@@ -183,3 +184,37 @@ def test_a_treasurer_who_stops_being_a_member_keeps_the_account(membership_world
     services.end_membership(member, world.users["coordinator_x"], ended_on=date(2026, 1, 1))
     treasurer.refresh_from_db()
     assert treasurer.is_active  # still the treasurer: the account stays
+
+
+def test_the_member_home_gives_roles_without_a_binnenbuurt_the_same_links(
+    client, books, django_assert_max_num_queries
+):
+    """Without a binnenbuurt the member home reads the roles in one query of its own
+    (``role_flags``): the same links as the profile page's three queries give."""
+    world = books
+    queue = reverse("membership:queue")
+
+    def home_and_profile(user):
+        client.force_login(user)
+        home = client.get(world.members_area.url).content.decode()
+        profile = client.get("/nl/mijn-profiel/").content.decode()
+        return [
+            (f'href="{OVERVIEW}"' in page, f'href="{queue}"' in page) for page in (home, profile)
+        ]
+
+    # A coordinator and a treasurer with no binnenbuurt of their own.
+    assert home_and_profile(world.users["coordinator_x"]) == [(True, True), (True, True)]
+    assert home_and_profile(world.users["treasurer_x"]) == [(True, False), (True, False)]
+    # A contact person of a binnenbuurt whose members group they are not in.
+    outsider = add_member(world, world.c, "Buiten", email="buiten@example.org").user
+    outsider.groups.clear()
+    world.b.stand_in = outsider
+    world.b.save()
+    assert home_and_profile(outsider) == [(False, True), (False, True)]
+    # Someone with no binnenbuurt and no role: no links.
+    plain = add_member(world, world.c, "Gewoon", email="gewoon@example.org").user
+    plain.groups.clear()
+    assert home_and_profile(plain) == [(False, False), (False, False)]
+
+    with django_assert_max_num_queries(1):
+        assert role_flags(world.users["coordinator_x"]) == (True, False, False)
