@@ -7,6 +7,7 @@ import pytest
 from wagtail.models import Locale, Page, Site
 
 from cms.cache import reset_breakers
+from home import fragments
 from tests.redis_server import RedisServer, redis_binary
 
 REDIS_TEST_BREAKER_SECONDS = 0.2
@@ -159,3 +160,31 @@ def task_worker(transactional_db, wagtail_roots, settings):
         call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name=*", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def settings_rows(db):
+    """The site's settings rows, made before a test counts shared fragments: the first page view
+    would otherwise create them, a content write that empties the cache."""
+    from home.models import NavigationSettings, SiteSettings
+
+    SiteSettings.load()
+    NavigationSettings.load()
+
+
+@pytest.fixture
+def fragment_builds(monkeypatch):
+    """(parts of the key, stored value) of every shared fragment built during the test."""
+    calls = []
+    original = fragments.cached
+
+    def recording(parts, build, timeout=fragments.TIMEOUT):
+        def recorded():
+            value = build()
+            calls.append((parts, value))
+            return value
+
+        return original(parts, recorded, timeout)
+
+    monkeypatch.setattr(fragments, "cached", recording)
+    return calls

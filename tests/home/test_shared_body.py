@@ -15,7 +15,6 @@ from django.test import Client
 
 from wagtail.models import PageViewRestriction
 
-from home import fragments
 from home.factories import ContentPageFactory, UserFactory
 from kennisbank.factories import (
     ArtikelPageFactory,
@@ -30,31 +29,17 @@ SECRET = "Sleutel ligt onder de mat bij nummer 12"
 
 
 @pytest.fixture(autouse=True)
-def settings_exist(wagtail_roots, home_page):
-    # The first page view creates the settings rows, a content write that would empty the cache.
-    from home.models import NavigationSettings, SiteSettings
-
-    SiteSettings.load()
-    NavigationSettings.load()
+def settings_exist(wagtail_roots, home_page, settings_rows):
+    pass
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    """The key parts of every page-body copy that was built, with what it was built as."""
-    calls = []
-    original = fragments.cached
-
-    def recording(parts, build, timeout=fragments.TIMEOUT):
-        def recorded():
-            value = build()
-            if parts[1] == "page-body":
-                calls.append((parts, "".join(part for part in value if isinstance(part, str))))
-            return value
-
-        return original(parts, recorded, timeout)
-
-    monkeypatch.setattr(fragments, "cached", recording)
-    return calls
+def page_bodies(fragment_builds):
+    """(parts of the key, HTML without its personal holes) of each page-body copy built."""
+    return [
+        (parts, "".join(part for part in value if isinstance(part, str)))
+        for parts, value in fragment_builds
+        if parts[1] == "page-body"
+    ]
 
 
 def restrict(page, group):
@@ -85,7 +70,7 @@ def paragraph_page(parent, text, **kwargs):
     )
 
 
-def test_a_public_body_is_built_once_per_audience(home_page, builds):
+def test_a_public_body_is_built_once_per_audience(home_page, fragment_builds):
     page = paragraph_page(home_page, "Koffie op dinsdag", slug="koffie")
     group = Group.objects.create(name="Leden Zonnehof")
     anna = member_of(group, "anna@example.org")
@@ -96,14 +81,14 @@ def test_a_public_body_is_built_once_per_audience(home_page, builds):
 
     assert "Koffie op dinsdag" in first
     assert first == second
-    audiences = [parts[-2] for parts, _html in builds]
+    audiences = [parts[-2] for parts, _html in page_bodies(fragment_builds)]
     assert audiences == ["anonymous", f"groups:{group.pk}"]
     # The member's page has the same body as the anonymous visitor's.
     body = first[first.index('<div class="stream">') : first.index("</article>")]
     assert body in as_member
 
 
-def test_a_members_only_body_never_reaches_another_audience(home_page, builds):
+def test_a_members_only_body_never_reaches_another_audience(home_page, fragment_builds):
     zonnehof = Group.objects.create(name="Leden Zonnehof")
     lindengracht = Group.objects.create(name="Leden Lindengracht")
     anna = member_of(zonnehof, "anna@example.org")
@@ -118,8 +103,8 @@ def test_a_members_only_body_never_reaches_another_audience(home_page, builds):
         assert SECRET not in response.content.decode()
     # The one copy with the secret is keyed by the group that may read it, and no other copy
     # was made.
-    assert [parts[-2] for parts, _html in builds] == [f"groups:{zonnehof.pk}"]
-    assert SECRET in builds[0][1]
+    assert [parts[-2] for parts, _html in page_bodies(fragment_builds)] == [f"groups:{zonnehof.pk}"]
+    assert SECRET in page_bodies(fragment_builds)[0][1]
 
     # A public page of the same site, read by all three, shares nothing with the private one.
     public = paragraph_page(home_page, "Open inloop", slug="open-inloop")
@@ -128,7 +113,7 @@ def test_a_members_only_body_never_reaches_another_audience(home_page, builds):
         assert "Open inloop" in html and SECRET not in html
 
 
-def test_a_members_only_glossary_is_linked_only_for_its_members(home_page, builds):
+def test_a_members_only_glossary_is_linked_only_for_its_members(home_page, fragment_builds):
     """The article's body links glossary terms with the linker of the fragment's viewer: an
     anonymous copy never links to (or names the address of) a glossary only members may see."""
     zonnehof = Group.objects.create(name="Leden Zonnehof")
@@ -154,12 +139,17 @@ def test_a_members_only_glossary_is_linked_only_for_its_members(home_page, build
     assert "Over burenhulp in de buurt." in anonymous
     assert glossary.url not in anonymous
     assert f'href="{glossary.url}#begrip-burenhulp"' in member
-    assert {parts[-2] for parts, _html in builds} == {"anonymous", f"groups:{zonnehof.pk}"}
-    anonymous_copy = next(html for parts, html in builds if parts[-2] == "anonymous")
+    assert {parts[-2] for parts, _html in page_bodies(fragment_builds)} == {
+        "anonymous",
+        f"groups:{zonnehof.pk}",
+    }
+    anonymous_copy = next(
+        html for parts, html in page_bodies(fragment_builds) if parts[-2] == "anonymous"
+    )
     assert glossary.url not in anonymous_copy
 
 
-def test_a_preview_is_not_shared_with_the_live_page(home_page, builds):
+def test_a_preview_is_not_shared_with_the_live_page(home_page, fragment_builds):
     page = paragraph_page(home_page, "Gepubliceerde tekst", slug="voorbeeld")
     draft = type(page).objects.get(pk=page.pk)
     draft.body = [{"type": "paragraph", "value": {"text": "<p>Nog niet gepubliceerd</p>"}}]
@@ -170,4 +160,4 @@ def test_a_preview_is_not_shared_with_the_live_page(home_page, builds):
 
     assert "Gepubliceerde tekst" in live
     assert "Nog niet gepubliceerd" not in live
-    assert all("Nog niet gepubliceerd" not in html for _parts, html in builds)
+    assert all("Nog niet gepubliceerd" not in html for _parts, html in page_bodies(fragment_builds))

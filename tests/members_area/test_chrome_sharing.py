@@ -12,7 +12,6 @@ import pytest
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
 
-from home import fragments
 from home.models import MenuItem, NavigationSettings
 from kennisbank.factories import KennisbankIndexPageFactory
 from members_area.models import Member
@@ -24,12 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def settings_exist(wagtail_roots, world):
-    # The first page view creates the settings rows, a content write that would empty the cache.
-    from home.models import SiteSettings
-
-    SiteSettings.load()
-    NavigationSettings.load()
+def settings_exist(wagtail_roots, world, settings_rows):
+    pass
 
 
 @pytest.fixture
@@ -41,26 +36,8 @@ def menu(world):
     return navigation
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    """What each shared header or footer copy was built as (parts of the key, stored value)."""
-    calls = []
-    original = fragments.cached
-
-    def recording(parts, build, timeout=fragments.TIMEOUT):
-        def recorded():
-            value = build()
-            calls.append((parts, value))
-            return value
-
-        return original(parts, recorded, timeout)
-
-    monkeypatch.setattr(fragments, "cached", recording)
-    return calls
-
-
-def chrome_builds(builds):
-    return [(parts, value) for parts, value in builds if parts[1] in ("header", "footer")]
+def chrome_builds(fragment_builds):
+    return [(parts, value) for parts, value in fragment_builds if parts[1] in ("header", "footer")]
 
 
 def page_as(user, path="/nl/"):
@@ -76,28 +53,28 @@ def header(html):
     return html[html.index('<header class="site-header">') : html.index("</header>")]
 
 
-def test_members_of_two_binnenbuurten_get_different_chromes(world, menu, builds):
+def test_members_of_two_binnenbuurten_get_different_chromes(world, menu, fragment_builds):
     anna = page_as(world.users["member_a"])
     bert = page_as(world.users["member_b"])
 
     assert world.page_a.url in header(anna) and world.page_b.url not in header(anna)
     assert world.page_b.url in header(bert) and world.page_a.url not in header(bert)
     # Two audiences: a header and a footer for each.
-    assert len(chrome_builds(builds)) == 4
+    assert len(chrome_builds(fragment_builds)) == 4
 
 
-def test_members_of_one_binnenbuurt_share_one_chrome(world, menu, builds):
+def test_members_of_one_binnenbuurt_share_one_chrome(world, menu, fragment_builds):
     dirk = make_user("dirk@example.org", "Dirk")
     enrol_member(Member.objects.create(user=dirk, binnenbuurt=world.a))
     anna = page_as(world.users["member_a"])
     dirk_html = page_as(dirk)
 
-    assert len(chrome_builds(builds)) == 2  # Dirk got Anna's header and footer
+    assert len(chrome_builds(fragment_builds)) == 2  # Dirk got Anna's header and footer
     assert header(anna) == header(dirk_html)
     assert world.page_a.url in header(dirk_html)
 
 
-def test_an_anonymous_visitor_never_gets_a_members_chrome(world, menu, builds):
+def test_an_anonymous_visitor_never_gets_a_members_chrome(world, menu, fragment_builds):
     page_as(world.users["member_a"])
     page_as(world.users["member_b"])
     anonymous = page_as(None)
@@ -105,30 +82,33 @@ def test_an_anonymous_visitor_never_gets_a_members_chrome(world, menu, builds):
     assert world.page_a.url not in header(anonymous)
     assert world.page_b.url not in header(anonymous)
     assert ">Inloggen<" in header(anonymous) and "Mijn stadsdorp" not in header(anonymous)
-    assert len(chrome_builds(builds)) == 6  # one more header and footer, for "anonymous"
+    assert len(chrome_builds(fragment_builds)) == 6  # one more header and footer, for "anonymous"
     # ... and a member never gets the anonymous copy back.
     assert world.page_a.url in header(page_as(world.users["member_a"]))
 
 
-def test_the_shared_copies_hold_nothing_personal(world, menu, builds):
+def test_the_shared_copies_hold_nothing_personal(world, menu, fragment_builds):
     KennisbankIndexPageFactory(parent=world.home, slug="kennisbank")  # the header's search box
     anna = world.users["member_a"]
     html = page_as(anna, "/nl/?q=zoekwoord")
 
     assert ">Mijn stadsdorp<" in header(html) and 'value="zoekwoord"' in header(html)
     stored = "".join(
-        part for _parts, value in chrome_builds(builds) for part in value if isinstance(part, str)
+        part
+        for _parts, value in chrome_builds(fragment_builds)
+        for part in value
+        if isinstance(part, str)
     )
     for personal in ("Mijn stadsdorp", "Inloggen", "zoekwoord", "Anna", anna.email, "?q="):
         assert personal not in stored
     assert world.page_a.url in stored  # the menu itself is shared
 
 
-def test_the_current_page_is_marked_per_request(world, menu, builds):
+def test_the_current_page_is_marked_per_request(world, menu, fragment_builds):
     on_own_page = page_as(world.users["member_a"], world.page_a.url)
     on_home = page_as(world.users["member_a"])
 
-    assert len(chrome_builds(builds)) == 2
+    assert len(chrome_builds(fragment_builds)) == 2
     assert f'href="{world.page_a.url}" aria-current="page"' in header(on_own_page)
     assert "aria-current" not in header(on_home).split('class="main-nav"')[1]
 
@@ -137,7 +117,7 @@ def render(source, request):
     return Template("{% load fragment_tags %}" + source).render(Context({"request": request}))
 
 
-def test_a_personal_part_is_rendered_for_each_request(world, builds):
+def test_a_personal_part_is_rendered_for_each_request(world, fragment_builds):
     source = (
         '{% shared "greeting" %}Hallo {% personal word="buur" %}{{ request.GET.naam }}, '
         "{{ word }}{% endpersonal %}!{% endshared %}"
@@ -149,8 +129,8 @@ def test_a_personal_part_is_rendered_for_each_request(world, builds):
 
     assert render(source, first) == "Hallo Anna, buur!"
     assert render(source, second) == "Hallo Bert, buur!"
-    assert len(builds) == 1
-    ((_parts, stored),) = builds
+    assert len(fragment_builds) == 1
+    ((_parts, stored),) = fragment_builds
     assert "Anna" not in "".join(part for part in stored if isinstance(part, str))
 
 
