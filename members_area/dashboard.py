@@ -98,23 +98,16 @@ def dashboard_audience(user):
         is_contact = bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id)
         memo = (binnenbuurt_id, stadsdorp_id, is_contact)
         user._dashboard_audience = memo
-        if user.is_authenticated and not user.is_superuser:
-            if row is None:
-                # No binnenbuurt: the roles in one query of their own, not the profile's three.
-                roles = membership_permissions.role_flags(user)
-                coordinates, treasurer, is_contact_anywhere = roles
-            else:
-                is_contact_anywhere = is_contact
+        if row is not None and not user.is_superuser:
             user._administration_links = membership_permissions.administration_links(
-                applications=coordinates or is_contact_anywhere,
-                contributions=coordinates or treasurer,
+                applications=coordinates or is_contact, contributions=coordinates or treasurer
             )
     return memo
 
 
 def administration_links(user):
     """The member's links to the membership administration (none for most members): from the
-    member home's one query when the member has a binnenbuurt, else from ``role_flags``'s one."""
+    member home's one query when the member has a binnenbuurt, else asked separately."""
     dashboard_audience(user)
     links = getattr(user, "_administration_links", None)
     if links is None:

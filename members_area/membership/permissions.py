@@ -189,9 +189,9 @@ def role_annotations(user):
 
 
 def role_flags(user):
-    """(coordinates, treasurer, contact person) of any stadsdorp or binnenbuurt, in one query: the
-    member home's answer for a member without a binnenbuurt (``administration_links_of`` asks
-    three queries). The same rules as ``may_use_administration`` and ``may_keep_contributions``."""
+    """(coordinates, treasurer, contact person) of any stadsdorp or binnenbuurt, in one query
+    (``may_use_administration`` and ``may_keep_contributions`` together ask three). The same
+    rules as those two, for a user who is not a superuser."""
     if not _authenticated(user):
         return (False, False, False)
     contact = Binnenbuurt.objects.filter(Q(coordinator=OuterRef("pk")) | Q(stand_in=OuterRef("pk")))
@@ -216,9 +216,15 @@ def administration_links(*, applications, contributions):
 
 
 def administration_links_of(user):
-    """``administration_links`` for this user, asked of the database (the profile page)."""
+    """``administration_links`` for this user, asked of the database in one query (the profile
+    page, and the member home of a member without a binnenbuurt)."""
+    if _authenticated(user) and user.is_superuser:
+        return administration_links(
+            applications=may_use_administration(user), contributions=may_keep_contributions(user)
+        )
+    coordinates, treasurer, contact = role_flags(user)
     return administration_links(
-        applications=may_use_administration(user), contributions=may_keep_contributions(user)
+        applications=coordinates or contact, contributions=coordinates or treasurer
     )
 
 

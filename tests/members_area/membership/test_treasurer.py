@@ -17,7 +17,11 @@ from django.utils import timezone
 
 from members_area.membership import contributions, services
 from members_area.membership.models import Contribution, MembershipSettings
-from members_area.membership.permissions import role_flags
+from members_area.membership.permissions import (
+    may_keep_contributions,
+    may_use_administration,
+    role_flags,
+)
 from members_area.membership.wagtail_hooks import AdministrationMenuItem, ContributionsMenuItem
 from members_area.models import Member
 from members_area.services import enrol_member
@@ -189,12 +193,17 @@ def test_a_treasurer_who_stops_being_a_member_keeps_the_account(membership_world
 def test_the_member_home_gives_roles_without_a_binnenbuurt_the_same_links(
     client, books, django_assert_max_num_queries
 ):
-    """Without a binnenbuurt the member home reads the roles in one query of its own
-    (``role_flags``): the same links as the profile page's three queries give."""
+    """Without a binnenbuurt the member home and the profile page read the roles in one query
+    (``role_flags``), by the same rules as the administration's own checks."""
     world = books
     queue = reverse("membership:queue")
 
     def home_and_profile(user):
+        coordinates, treasurer, contact = role_flags(user)
+        assert (coordinates or contact, coordinates or treasurer) == (
+            may_use_administration(user),
+            may_keep_contributions(user),
+        )
         client.force_login(user)
         home = client.get(world.members_area.url).content.decode()
         profile = client.get("/nl/mijn-profiel/").content.decode()
