@@ -196,6 +196,8 @@ def test_pages_that_are_not_cached_are_compressed_with_breach_padding(client, ho
     assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in first["Vary"]
     assert gzip.decompress(first.content) == gzip.decompress(second.content)
-    # Django's GZipMiddleware pads every response with random bytes (BREACH): same page,
-    # different compressed bytes.
-    assert first.content != second.content
+    # Django's GZipMiddleware pads every response with a random number (0-99) of bytes against
+    # BREACH: the same page, different compressed bytes. Two responses get the same padding one
+    # time in a hundred, so a few more are asked for before concluding there is none.
+    more = [client.get("/nl/", HTTP_ACCEPT_ENCODING="gzip").content for _ in range(3)]
+    assert len({first.content, second.content, *more}) > 1
