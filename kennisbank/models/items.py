@@ -32,7 +32,7 @@ from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from home.caching import audience_parts, cached
+from home.caching import cached
 from home.models import BasePage, StadsdorpPage
 from home.privacy import audience, visible_pages
 from kennisbank import blocks as kb_blocks
@@ -287,11 +287,7 @@ class KennisbankItemPage(BasePage):
             terms = GlossaryTerm.objects.filter(locale_id=self.locale_id).only("term", "slug")
             return list(terms), found.get_url(None, current_site=site)
 
-        if preview or self.pk is None:
-            shared = glossary()
-        else:
-            parts = ("kennisbank-item", "glossary", self.pk, getattr(site, "pk", None))
-            shared = cached((*parts, audience(user)), glossary)
+        shared = self.shared_for(user, site, "glossary", glossary, preview=preview)
         return GlossaryLinker(*shared) if shared is not None else None
 
     def shared_for_page(self, request, name, build):
@@ -299,11 +295,21 @@ class KennisbankItemPage(BasePage):
         (``home.caching.cached``): its themes, tags, related items and glossary terms are the same
         for every visitor who may see the same pages, and cost seven queries (about a third of
         an uncached page). A preview shows the page's unsaved state: built for it alone."""
-        if getattr(request, "is_preview", False) or self.pk is None:
+        return self.shared_for(
+            getattr(request, "user", None),
+            getattr(request, "_wagtail_site", None),
+            name,
+            build,
+            preview=getattr(request, "is_preview", False),
+        )
+
+    def shared_for(self, user, site, name, build, preview=False):
+        """``shared_for_page`` for a user or a ``home.privacy.Viewer`` on a site, without a
+        request (the item's shared body has none)."""
+        if preview or self.pk is None:
             return build()
-        site = getattr(request, "_wagtail_site", None)
         parts = ("kennisbank-item", name, self.pk, getattr(site, "pk", None))
-        return cached(audience_parts(parts, request), build)
+        return cached((*parts, audience(user)), build)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
