@@ -363,18 +363,24 @@ def bench_members():
     from django.contrib.auth import get_user_model
 
     from members_area.models import Binnenbuurt, Member
+    from members_area.services import sync_many_member_groups
 
     binnenbuurten = list(Binnenbuurt.objects.order_by("pk"))
     user_model = get_user_model()
+    members = []
     for number in range(BENCH_MEMBERS):
         email = f"lid{number}@bench.example"
         user, _created = user_model.objects.get_or_create(
             username=email, defaults={"email": email, "first_name": f"Lid {number}"}
         )
         if binnenbuurten:
-            Member.objects.update_or_create(
+            member, _created = Member.objects.update_or_create(
                 user=user, defaults={"binnenbuurt": binnenbuurten[number % len(binnenbuurten)]}
             )
+            members.append(member)
+    # In "Leden" and their binnenbuurt's group, as an import enrols them: without the groups the
+    # bench would measure a member home with no binnenbuurt section.
+    sync_many_member_groups(members)
     return list(user_model.objects.filter(email__endswith="@leden.example").order_by("pk")) + list(
         user_model.objects.filter(email__endswith="@bench.example").order_by("pk")
     )
