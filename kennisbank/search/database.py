@@ -13,9 +13,11 @@ Cost that does not grow with the number of matches:
   language's :class:`~kennisbank.search.models.IndexVersion` changed: one indexed read per
   search, raised in the same transaction as every index write.
 * **Ranking**: title and keyword matches (tags, themes, glossary terms, document titles) come
-  first, scored by the database (``bm25`` / ``ts_rank``) on that small set only; body-only
-  matches follow, scored the same way when there are at most :data:`BODY_RANK_LIMIT` of them,
-  newest first beyond that (ranking tens of thousands of bodies costs more than it tells).
+  first, scored by the database (``bm25`` / ``ts_rank``); body-only matches follow, scored the
+  same way when there are at most :data:`BODY_RANK_LIMIT` of them, newest first beyond that
+  (ranking tens of thousands of bodies costs more than it tells). A frequent expression's two
+  orders are kept in the snapshot as slots, best first, so that a later search with it only walks
+  them to its first hits (:func:`title_ranking`, :func:`body_ranking`).
 * **Only the page of hits shown** is read (title, text, page) and highlighted.
 
 When nothing matches: unknown words are corrected from the vocabulary of public content (edit
@@ -26,6 +28,7 @@ nothing either, the items with most of the words are shown. See README.md in thi
 import bisect
 import datetime
 import threading
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -73,6 +76,13 @@ PUBLIC_SAMPLE = 200
 #: used dropped.
 FREQUENT_MATCHES = 100
 CACHED_WORDS = 1024
+#: The order of a frequent expression's title/keyword matches, and of all its matches by body
+#: score, is remembered the same way, as slots best first (4 bytes each), up to this many slots
+#: per snapshot (16 MB): the next search with it reads and sorts no scores, it takes the first
+#: hits of that order that pass its filters and the reader's privacy.
+CACHED_RANKING_SLOTS = 4_000_000
+#: Corrections found for unknown words, per snapshot (its vocabulary is the index version's).
+CACHED_CORRECTIONS = 1024
 TABLE = SearchEntry._meta.db_table
 VERSION_TABLE = IndexVersion._meta.db_table
 PAGE_TABLE = Page._meta.db_table
@@ -164,6 +174,9 @@ class Snapshot:
         self.synonyms = synonyms_for(language)
         self._denied = OrderedDict()
         self._words = OrderedDict()
+        self._rankings = OrderedDict()
+        self._ranking_slots = 0
+        self._corrections = OrderedDict()
         self._lock = threading.Lock()
 
     def bits_for(self, entry_ids):
@@ -185,6 +198,36 @@ class Snapshot:
             self._words[expression] = bits
             while len(self._words) > CACHED_WORDS:
                 self._words.popitem(last=False)
+
+    def ranking(self, key):
+        """The remembered order of a frequent expression's matches (slots, best first), or
+        None; ``key`` is ("title" or "body", expression)."""
+        with self._lock:
+            ranking = self._rankings.get(key)
+            if ranking is not None:
+                self._rankings.move_to_end(key)
+            return ranking
+
+    def remember_ranking(self, key, ranking):
+        with self._lock:
+            if key in self._rankings:
+                return
+            self._rankings[key] = ranking
+            self._ranking_slots += len(ranking)
+            while self._ranking_slots > CACHED_RANKING_SLOTS and len(self._rankings) > 1:
+                _expression, dropped = self._rankings.popitem(last=False)
+                self._ranking_slots -= len(dropped)
+
+    def correction(self, word):
+        """The remembered correction of an unknown word ("" when none was found), or None."""
+        with self._lock:
+            return self._corrections.get(word)
+
+    def remember_correction(self, word, corrected):
+        with self._lock:
+            self._corrections[word] = corrected
+            while len(self._corrections) > CACHED_CORRECTIONS:
+                self._corrections.popitem(last=False)
 
     def denied_bits(self, denied):
         """Entries at or below the denied paths (memoised per set of paths: audiences repeat)."""
@@ -322,11 +365,13 @@ def max_distance(word):
 @dataclass
 class Matched:
     """Visible matching entries of one expression, before filters; ``count`` is the number of
-    the language's entries matching (visible or not), what ranking every match would cost."""
+    the language's entries matching (visible or not), what ranking every match would cost, and
+    ``matches`` those entries."""
 
     expression: object
     count: int
     bits: int
+    matches: int = 0
 
 
 def match_bits(expression, language, snap):
@@ -368,6 +413,53 @@ def match_bits(expression, language, snap):
     return result or 0
 
 
+def title_ranking(matched, language, snap):
+    """The snapshot's entries matching an expression in title or keywords, best score first
+    (the newest first among equal scores), as slots; remembered for a frequent expression
+    (one with many matches: FTS5 reads all their postings even to find a few in titles)."""
+    expression = matched.expression
+    ranking = snap.ranking(("title", expression))
+    if ranking is None:
+        ranking = _order(title_scores(expression, language), (), snap)
+        if matched.count >= FREQUENT_MATCHES:
+            snap.remember_ranking(("title", expression), ranking)
+    return ranking
+
+
+def body_ranking(expression, matches, snap):
+    """All the entries matching a frequent expression (visible or not), best body score first
+    (the newest first among equal scores), as slots; remembered."""
+    ranking = snap.ranking(("body", expression))
+    if ranking is None:
+        slots = slots_of(matches)
+        entry_ids = [snap.entry_ids[slot] for slot in slots]
+        ranking = _order(body_scores(expression, entry_ids), slots, snap)
+        snap.remember_ranking(("body", expression), ranking)
+    return ranking
+
+
+def _order(scores, slots, snap):
+    """Slots by score, highest first, then the newest; ``slots`` not scored count as 0."""
+    slot_of = snap.slot_of
+    scored = {slot_of[entry_id]: score for entry_id, score in scores.items() if entry_id in slot_of}
+    for slot in slots:
+        scored.setdefault(slot, 0.0)
+    return array("I", sorted(scored, key=lambda slot: (scored[slot], slot), reverse=True))
+
+
+def _first_hits(ranking, hits_bits, count):
+    """The first ``count`` slots of an order that are among the hits."""
+    hit_bytes = hits_bits.to_bytes((hits_bits.bit_length() + 7) // 8, "little")
+    size = len(hit_bytes)
+    found = []
+    for slot in ranking:
+        if slot >> 3 < size and hit_bytes[slot >> 3] >> (slot & 7) & 1:
+            found.append(slot)
+            if len(found) == count:
+                break
+    return found
+
+
 def _has_remembered(expression, snap):
     if snap.word_bits(expression) is not None:
         return True
@@ -406,7 +498,7 @@ class DatabaseEngine:
 
     def _match(self, expression, language, snap, visible):
         bits = match_bits(expression, language, snap)
-        return Matched(expression, bits.bit_count(), bits & visible)
+        return Matched(expression, bits.bit_count(), bits & visible, bits)
 
     @staticmethod
     def _filter_bits(filters, snap):
@@ -426,7 +518,7 @@ class DatabaseEngine:
         """Corrected words first, then the most words together; the original when neither."""
         nothing = Matched(analysed.expression, 0, 0)
         if not query.exact:
-            corrected = self.correct(query.text, analysed, query.language)
+            corrected = self.correct(query.text, analysed, query.language, snap)
             if corrected:
                 corrected_analysis = analysis.analyse_query(corrected, query.language, synonyms)
                 matched = self._match(corrected_analysis.expression, query.language, snap, visible)
@@ -443,28 +535,39 @@ class DatabaseEngine:
                 return matched, analysed, {"matched_words": required, "query_words": units}
         return nothing, analysed, {}
 
-    def correct(self, text, analysed, language):
+    def correct(self, text, analysed, language, snap):
         """The query with each unknown word replaced by the closest word of *public* content,
         or "" when no word needed (or found) a correction."""
         query_words = [word for word in analysed.words if word]
         if not query_words:
             return ""
-        stems = {word: analysis.stem(word, language) for word in query_words}
-        known = set(
-            SearchTerm.objects.filter(language=language, stem__in=set(stems.values())).values_list(
-                "stem", flat=True
-            )
-        )
-        public = None
-        replacements = {}
+        # What a word is corrected to depends on which pages anyone may see, which changes
+        # without a new index version: that is part of what a correction is remembered by.
+        public_denied = denied_paths(AnonymousUser())
+        replacements, unknown = {}, []
         for word in query_words:
-            if stems[word] in known or len(word) < MIN_CORRECTED_LENGTH or word.isdigit():
+            if len(word) < MIN_CORRECTED_LENGTH or word.isdigit():
                 continue
-            if public is None:
-                public = self._public_bits(language)
-            best = self._closest_public_word(word, language, public)
-            if best:
-                replacements[word] = best
+            remembered = snap.correction((word, public_denied))
+            if remembered is None:
+                unknown.append(word)
+            elif remembered:
+                replacements[word] = remembered
+        if unknown:
+            stems = {word: analysis.stem(word, language) for word in unknown}
+            known = set(
+                SearchTerm.objects.filter(
+                    language=language, stem__in=set(stems.values())
+                ).values_list("stem", flat=True)
+            )
+            public = snap.all_bits & ~snap.denied_bits(public_denied)
+            for word in unknown:
+                best = ""
+                if stems[word] not in known:
+                    best = self._closest_public_word(word, language, snap, public)
+                snap.remember_correction((word, public_denied), best)
+                if best:
+                    replacements[word] = best
         if not replacements:
             return ""
         corrected = []
@@ -473,12 +576,7 @@ class DatabaseEngine:
             corrected.append(replacements.get(folded, match.group()))
         return " ".join(corrected)
 
-    @staticmethod
-    def _public_bits(language):
-        snap = snapshot(language)
-        return snap.all_bits & ~snap.denied_bits(denied_paths(AnonymousUser()))
-
-    def _closest_public_word(self, word, language, public):
+    def _closest_public_word(self, word, language, snap, public):
         limit = max_distance(word)
         candidates = dict(
             SearchTerm.objects.filter(
@@ -497,7 +595,6 @@ class DatabaseEngine:
         # Closest first, then the most frequent; a word must occur in a page anyone may see,
         # so a word only private pages contain is never revealed.
         ranked = sorted(close, key=lambda item: (item[1], -candidates[item[0]], item[0]))
-        snap = snapshot(language)
         for candidate, _distance, _index in ranked[:CORRECTION_CANDIDATES]:
             if self._in_public_content(candidate, language, snap, public):
                 return candidate
@@ -545,18 +642,23 @@ class DatabaseEngine:
     def _ranked(self, matched, hits_bits, snap, language, needed):
         """Entry ids of the first ``needed`` hits: title/keyword matches by score, then the
         body-only matches (by score when few, else newest first). Filters that leave nothing
-        ask the database nothing; the bodies ranked are the filtered hits'."""
+        ask the database nothing."""
         if not hits_bits:
             return []
-        scores = title_scores(matched.expression, language)
-        top_bits = snap.bits_for(scores) & hits_bits
-        top = sorted(
-            (snap.entry_ids[slot] for slot in slots_of(top_bits)),
-            key=lambda entry_id: (-scores[entry_id], -snap.slot_of[entry_id]),
-        )
+        top_slots = _first_hits(title_ranking(matched, language, snap), hits_bits, needed)
+        top = [snap.entry_ids[slot] for slot in top_slots]
         if len(top) >= needed:
             return top
-        rest_bits = hits_bits & ~top_bits
+        # The whole order was walked: these are all the hits matching in title or keywords.
+        rest_bits = hits_bits & ~to_bits(top_slots)
+        if FREQUENT_MATCHES <= matched.count <= BODY_RANK_LIMIT:
+            order = body_ranking(matched.expression, matched.matches, snap)
+            rest = [
+                snap.entry_ids[slot] for slot in _first_hits(order, rest_bits, needed - len(top))
+            ]
+            return top + rest
+        # Rare expressions are ranked each time; PostgreSQL reads each ranked entry's vector, so
+        # only the hits left after the filters are.
         ranked = matched.count if connection.vendor == "sqlite" else rest_bits.bit_count()
         if ranked <= BODY_RANK_LIMIT:
             rest = [snap.entry_ids[slot] for slot in slots_of(rest_bits)]

@@ -326,6 +326,87 @@ def test_a_private_word_is_not_revealed_by_remembered_matches(index, remembered)
 
 
 @pytest.mark.django_db
+def test_a_remembered_title_order_serves_later_searches_and_their_filters(index, monkeypatch):
+    monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
+    scored = []
+    title_scores = database.title_scores
+
+    def recording(expression, language):
+        scored.append(expression)
+        return title_scores(expression, language)
+
+    monkeypatch.setattr(database, "title_scores", recording)
+    theme = make_theme("Groen", "groen")
+    make_item(index, "Moestuin", "Over de moestuin en de moestuin.", themes=[theme])
+    make_item(index, "Moestuin en compost", "Onkruid.", date=datetime.date(2024, 1, 1))
+    make_item(index, "Compost", "Ook over een moestuin.", themes=[theme])
+    first = titles(query(q="moestuin"))
+    assert first[-1] == "Compost" and len(first) == 3 and len(scored) == 1
+    # The same word again and with a filter: the remembered order, no scores read.
+    assert titles(query(q="moestuin")) == first
+    themed = [title for title in first if title in ("Moestuin", "Compost")]
+    assert titles(query(q="moestuin", theme=["groen"])) == themed
+    assert sorted(titles(query(q="moestuin", theme=["groen"], sort="date"))) == sorted(themed)
+    assert len(scored) == 1
+    # An edit is a new index version: scored again, the new title found.
+    make_item(index, "Moestuin van de buren", "Zaaien.")
+    assert "Moestuin van de buren" in titles(query(q="moestuin"))
+    assert len(scored) == 2
+
+
+@pytest.mark.django_db
+def test_a_remembered_body_order_serves_filters_and_each_readers_privacy(
+    index, monkeypatch, django_user_model
+):
+    monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
+    scored = []
+    body_scores = database.body_scores
+
+    def recording(expression, entry_ids):
+        scored.append(expression)
+        return body_scores(expression, entry_ids)
+
+    monkeypatch.setattr(database, "body_scores", recording)
+    theme = make_theme("Groen", "groen")
+    make_item(index, "Veel", "Compost, compost en nog eens compost.", themes=[theme])
+    private = make_item(index, "Leden", "Compost en compost voor leden.", themes=[theme])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    make_item(index, "Weinig", "Een lange tekst over de tuin, met ergens compost erin.")
+    make_item(index, "Thema", "Ook hier compost, in de tuin.", themes=[theme])
+    member = django_user_model.objects.create_user("lid", password="x")
+    everyone = titles(query(q="compost", user=member))
+    assert set(everyone) == {"Veel", "Leden", "Weinig", "Thema"} and everyone[0] == "Veel"
+    assert len(scored) == 1
+    # Another reader, a filter, a page of one: the same order walked, no scores read again.
+    anonymous = titles(query(q="compost", user=AnonymousUser()))
+    assert anonymous == [title for title in everyone if title != "Leden"]
+    themed = titles(query(q="compost", theme=["groen"], user=AnonymousUser()))
+    assert themed == [title for title in anonymous if title in ("Veel", "Thema")]
+    second = query(q="compost", user=AnonymousUser(), per_page=1, page=2)
+    assert titles(second) == anonymous[1:2]
+    assert len(scored) == 1
+
+
+@pytest.mark.django_db
+def test_a_remembered_correction_is_not_shown_once_its_only_page_is_restricted(index):
+    make_item(index, "Openbaar", "Over de moestuin.")
+    public = make_item(index, "Paddenstoelen", "Een wandeling langs de paddenstoel.")
+    assert query(q="padenstoel", user=AnonymousUser()).corrected_text == "paddenstoel"
+    # Remembered: the same typo reads no vocabulary again.
+    with CaptureQueriesContext(connection) as captured:
+        assert query(q="padenstoel", user=AnonymousUser()).corrected_text == "paddenstoel"
+    assert not any("searchterm" in q["sql"] for q in captured)
+    # A restriction is no index change, yet the word is no longer anyone's to see: not the
+    # correction, nor what "some of the words" says is missing.
+    PageViewRestriction.objects.create(page=public, restriction_type=PageViewRestriction.LOGIN)
+    results = query(q="padenstoel", user=AnonymousUser())
+    assert (results.total, results.corrected_text) == (0, "")
+    results = query(q="padenstoel moestuin", user=AnonymousUser())
+    assert titles(results) == ["Openbaar"] and not results.corrected_text
+    assert results.hits[0].missing == ("padenstoel",)
+
+
+@pytest.mark.django_db
 def test_a_recovered_search_costs_few_queries_more(index):
     for number in range(5):
         make_item(
