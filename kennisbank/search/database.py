@@ -127,6 +127,35 @@ def highest_slots(bits, count):
     return result
 
 
+class Remembered:
+    """What a snapshot's searches share: values by key, the least recently used dropped once
+    their total ``weight`` (1 each unless given) passes ``limit``; safe across threads."""
+
+    def __init__(self, limit, weight=None):
+        self.limit = limit
+        self.weight = weight or (lambda _value: 1)
+        self.total = 0
+        self._values = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self._lock:
+            if key in self._values:
+                self.total -= self.weight(self._values.pop(key))
+            self._values[key] = value
+            self.total += self.weight(value)
+            while self.total > self.limit and len(self._values) > 1:
+                _key, dropped = self._values.popitem(last=False)
+                self.total -= self.weight(dropped)
+
+
 class Snapshot:
     """One language's entries as slots (oldest publication first) with a bitmap per facet value.
 
@@ -172,12 +201,10 @@ class Snapshot:
         )
         # Editors' synonyms raise the index version when they change (wagtail_hooks.py).
         self.synonyms = synonyms_for(language)
-        self._denied = OrderedDict()
-        self._words = OrderedDict()
-        self._rankings = OrderedDict()
-        self._ranking_slots = 0
-        self._corrections = OrderedDict()
-        self._lock = threading.Lock()
+        self._denied = Remembered(32)
+        self._words = Remembered(CACHED_WORDS)
+        self._rankings = Remembered(CACHED_RANKING_SLOTS, weight=len)
+        self._corrections = Remembered(CACHED_CORRECTIONS)
 
     def bits_for(self, entry_ids):
         slot_of = self.slot_of
@@ -187,56 +214,34 @@ class Snapshot:
         """The remembered matches of a frequent expression (all of the language's entries
         matching it, visible or not), or None. They belong to this snapshot, so to this index
         version: any index change makes a new snapshot with none remembered."""
-        with self._lock:
-            bits = self._words.get(expression)
-            if bits is not None:
-                self._words.move_to_end(expression)
-            return bits
+        return self._words.get(expression)
 
     def remember_word(self, expression, bits):
-        with self._lock:
-            self._words[expression] = bits
-            while len(self._words) > CACHED_WORDS:
-                self._words.popitem(last=False)
+        self._words.put(expression, bits)
 
     def ranking(self, key):
         """The remembered order of a frequent expression's matches (slots, best first), or
         None; ``key`` is ("title" or "body", expression)."""
-        with self._lock:
-            ranking = self._rankings.get(key)
-            if ranking is not None:
-                self._rankings.move_to_end(key)
-            return ranking
+        return self._rankings.get(key)
 
     def remember_ranking(self, key, ranking):
-        with self._lock:
-            if key in self._rankings:
-                return
-            self._rankings[key] = ranking
-            self._ranking_slots += len(ranking)
-            while self._ranking_slots > CACHED_RANKING_SLOTS and len(self._rankings) > 1:
-                _expression, dropped = self._rankings.popitem(last=False)
-                self._ranking_slots -= len(dropped)
+        self._rankings.put(key, ranking)
 
-    def correction(self, word):
-        """The remembered correction of an unknown word ("" when none was found), or None."""
-        with self._lock:
-            return self._corrections.get(word)
+    def correction(self, key):
+        """The remembered correction of an unknown word ("" when none was found), or None;
+        ``key`` is (word, the paths closed to visitors)."""
+        return self._corrections.get(key)
 
-    def remember_correction(self, word, corrected):
-        with self._lock:
-            self._corrections[word] = corrected
-            while len(self._corrections) > CACHED_CORRECTIONS:
-                self._corrections.popitem(last=False)
+    def remember_correction(self, key, corrected):
+        self._corrections.put(key, corrected)
 
     def denied_bits(self, denied):
         """Entries at or below the denied paths (memoised per set of paths: audiences repeat)."""
         if not denied:
             return 0
-        with self._lock:
-            if denied in self._denied:
-                self._denied.move_to_end(denied)
-                return self._denied[denied]
+        bits = self._denied.get(denied)
+        if bits is not None:
+            return bits
         slots = []
         paths = self.paths
         for path in denied:
@@ -246,10 +251,7 @@ class Snapshot:
                     break
                 slots.append(slot)
         bits = to_bits(slots)
-        with self._lock:
-            self._denied[denied] = bits
-            while len(self._denied) > 32:
-                self._denied.popitem(last=False)
+        self._denied.put(denied, bits)
         return bits
 
 
@@ -538,16 +540,18 @@ class DatabaseEngine:
     def correct(self, text, analysed, language, snap):
         """The query with each unknown word replaced by the closest word of *public* content,
         or "" when no word needed (or found) a correction."""
-        query_words = [word for word in analysed.words if word]
-        if not query_words:
+        correctable = [
+            word
+            for word in analysed.words
+            if len(word) >= MIN_CORRECTED_LENGTH and not word.isdigit()
+        ]
+        if not correctable:
             return ""
         # What a word is corrected to depends on which pages anyone may see, which changes
         # without a new index version: that is part of what a correction is remembered by.
         public_denied = denied_paths(AnonymousUser())
         replacements, unknown = {}, []
-        for word in query_words:
-            if len(word) < MIN_CORRECTED_LENGTH or word.isdigit():
-                continue
+        for word in correctable:
             remembered = snap.correction((word, public_denied))
             if remembered is None:
                 unknown.append(word)

@@ -239,15 +239,20 @@ def remembered(monkeypatch):
     """Every word is remembered after its first match (the threshold is 100 matches), and the
     words matched in SQL are recorded."""
     monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
-    asked = []
-    match_ids = database.match_ids
+    return record_calls(monkeypatch, "match_ids")
 
-    def recording(expression, language, limit=None):
-        asked.append(expression)
-        return match_ids(expression, language, limit)
 
-    monkeypatch.setattr(database, "match_ids", recording)
-    return asked
+def record_calls(monkeypatch, name):
+    """The expressions ``database.<name>`` is called with from now on."""
+    expressions = []
+    original = getattr(database, name)
+
+    def recording(expression, *args, **kwargs):
+        expressions.append(expression)
+        return original(expression, *args, **kwargs)
+
+    monkeypatch.setattr(database, name, recording)
+    return expressions
 
 
 def _counts(results, facet):
@@ -328,14 +333,7 @@ def test_a_private_word_is_not_revealed_by_remembered_matches(index, remembered)
 @pytest.mark.django_db
 def test_a_remembered_title_order_serves_later_searches_and_their_filters(index, monkeypatch):
     monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
-    scored = []
-    title_scores = database.title_scores
-
-    def recording(expression, language):
-        scored.append(expression)
-        return title_scores(expression, language)
-
-    monkeypatch.setattr(database, "title_scores", recording)
+    scored = record_calls(monkeypatch, "title_scores")
     theme = make_theme("Groen", "groen")
     make_item(index, "Moestuin", "Over de moestuin en de moestuin.", themes=[theme])
     make_item(index, "Moestuin en compost", "Onkruid.", date=datetime.date(2024, 1, 1))
@@ -359,14 +357,7 @@ def test_a_remembered_body_order_serves_filters_and_each_readers_privacy(
     index, monkeypatch, django_user_model
 ):
     monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
-    scored = []
-    body_scores = database.body_scores
-
-    def recording(expression, entry_ids):
-        scored.append(expression)
-        return body_scores(expression, entry_ids)
-
-    monkeypatch.setattr(database, "body_scores", recording)
+    scored = record_calls(monkeypatch, "body_scores")
     theme = make_theme("Groen", "groen")
     make_item(index, "Veel", "Compost, compost en nog eens compost.", themes=[theme])
     private = make_item(index, "Leden", "Compost en compost voor leden.", themes=[theme])
