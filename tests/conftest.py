@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from django.utils import translation
+
 from wagtail.models import Locale, Page, Site
 
 from cms.cache import reset_breakers
@@ -31,6 +33,15 @@ def login_with_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Django leaves the language of the last request (an English page's) active in the thread:
+    every test starts in the site's default language, whatever ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
