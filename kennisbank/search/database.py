@@ -15,7 +15,8 @@ Cost that does not grow with the number of matches:
 * **Ranking**: title and keyword matches (tags, themes, glossary terms, document titles) come
   first, scored by the database (``bm25`` / ``ts_rank``); body-only matches follow, scored the
   same way when there are at most :data:`BODY_RANK_LIMIT` of them, newest first beyond that
-  (ranking tens of thousands of bodies costs more than it tells). A frequent expression's two
+  (ranking tens of thousands of bodies costs more than it tells); PostgreSQL scores at most the
+  newest :data:`BODY_SCORE_WINDOW` of the filtered hits. A frequent expression's two
   orders are kept in the snapshot as slots, best first, so that a later search with it only walks
   them to its first hits (:func:`title_ranking`, :func:`body_ranking`).
 * **Only the page of hits shown** is read (title, text, page) and highlighted.
@@ -61,6 +62,9 @@ from .service import (
 TAG_FACET_SIZE = 15
 #: Body-only matches are ranked by the database up to this many; beyond it, newest first.
 BODY_RANK_LIMIT = 4000
+#: PostgreSQL reads a vector per scored entry (about 5 microseconds each): of more body-only
+#: hits than this, after the filters, it scores the newest this many; older ones follow them.
+BODY_SCORE_WINDOW = 1000
 #: Spelling: no correction for words shorter than this; distance 1 up to 7 letters, then 2.
 MIN_CORRECTED_LENGTH = 4
 LONG_WORD = 8
@@ -116,14 +120,15 @@ def slots_of(bits):
 
 
 def highest_slots(bits, count):
-    """The ``count`` highest set positions, highest first (cheap for the first pages)."""
-    if count > 200:
-        return slots_of(bits)[::-1][:count]
+    """The ``count`` highest set positions, highest first. The binary digits are scanned in C
+    (``str.find``), so the cost is the positions returned, not the bitmap's size or gaps."""
+    digits = format(bits, "b")
+    top = len(digits) - 1
     result = []
-    while bits and len(result) < count:
-        top = bits.bit_length() - 1
-        result.append(top)
-        bits ^= 1 << top
+    position = digits.find("1")
+    while position >= 0 and len(result) < count:
+        result.append(top - position)
+        position = digits.find("1", position + 1)
     return result
 
 
@@ -380,10 +385,10 @@ def match_bits(expression, language, snap):
     """The snapshot's entries matching an expression, as a bitmap.
 
     An expression (a word, a phrase, an AND or OR of them) with at least
-    :data:`FREQUENT_MATCHES` matches is remembered by the snapshot after it was matched in SQL,
-    so the next search with it reads no posting list and converts no ids. An expression that
-    holds remembered parts is combined from them with bitmap AND / OR, its other parts matched
-    in one SQL query; one with none is one SQL query, as before.
+    :data:`FREQUENT_MATCHES` matches, or with none, is remembered by the snapshot after it was
+    matched in SQL, so the next search with it reads no posting list and converts no ids. An
+    expression that holds remembered parts is combined from them with bitmap AND / OR, its other
+    parts matched in one SQL query; one with none is one SQL query, as before.
     """
     bits = snap.word_bits(expression)
     if bits is not None:
@@ -393,7 +398,9 @@ def match_bits(expression, language, snap):
     ):
         ids = match_ids(expression, language)
         bits = snap.bits_for(ids)
-        if len(ids) >= FREQUENT_MATCHES:
+        # A word found nowhere is remembered too: it is what a typo or a some-of-the-words
+        # search repeats, once per combination it takes part in.
+        if len(ids) >= FREQUENT_MATCHES or not ids:
             snap.remember_word(expression, bits)
         return bits
     conjunction = isinstance(expression, analysis.All)
@@ -661,16 +668,21 @@ class DatabaseEngine:
                 snap.entry_ids[slot] for slot in _first_hits(order, rest_bits, needed - len(top))
             ]
             return top + rest
-        # Rare expressions are ranked each time; PostgreSQL reads each ranked entry's vector, so
-        # only the hits left after the filters are.
-        ranked = matched.count if connection.vendor == "sqlite" else rest_bits.bit_count()
-        if ranked <= BODY_RANK_LIMIT:
-            rest = [snap.entry_ids[slot] for slot in slots_of(rest_bits)]
-            body = body_scores(matched.expression, rest) if rest else {}
-            rest.sort(key=lambda entry_id: (-body.get(entry_id, 0.0), -snap.slot_of[entry_id]))
+        # Other expressions are ranked each time. SQLite scores from its index, all matches or
+        # none; PostgreSQL reads each scored entry's vector, so it scores only the hits left
+        # after the filters, and of many only the newest: the older ones follow, newest first.
+        wanted = needed - len(top)
+        if connection.vendor != "sqlite":
+            newest = highest_slots(rest_bits, BODY_SCORE_WINDOW + wanted)
+            scored_slots, older_slots = newest[:BODY_SCORE_WINDOW], newest[BODY_SCORE_WINDOW:]
+        elif matched.count <= BODY_RANK_LIMIT:
+            scored_slots, older_slots = slots_of(rest_bits), []
         else:
-            rest = [snap.entry_ids[slot] for slot in highest_slots(rest_bits, needed - len(top))]
-        return top + rest
+            scored_slots, older_slots = [], highest_slots(rest_bits, wanted)
+        scored = [snap.entry_ids[slot] for slot in scored_slots]
+        body = body_scores(matched.expression, scored) if scored else {}
+        scored.sort(key=lambda entry_id: (-body.get(entry_id, 0.0), -snap.slot_of[entry_id]))
+        return top + (scored + [snap.entry_ids[slot] for slot in older_slots])[:wanted]
 
     def _facets(self, matched_bits, filters, filter_bits, snap, kinds, audiences):
         """Disjunctive counts: a facet's counts apply every filter except its own, so ticking a

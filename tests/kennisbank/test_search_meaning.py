@@ -2,6 +2,7 @@
 word forms, compounds, phrases, typos, some of the words, and editors' picks."""
 
 import datetime
+import random
 
 import pytest
 
@@ -331,6 +332,23 @@ def test_a_private_word_is_not_revealed_by_remembered_matches(index, remembered)
 
 
 @pytest.mark.django_db
+def test_a_word_found_nowhere_is_asked_for_once_until_the_index_changes(index, remembered):
+    """A some-of-the-words search combines its unknown word with each remembered one: it is
+    matched in SQL once, not per combination and per search, and found once an item has it."""
+    asked = remembered
+    flyer = make_item(index, "Flyer voor de leden", "Een flyer in de bus.")
+    results = query(q="flyer leden qqxzzq")
+    assert titles(results) == [flyer.title] and results.partial
+    assert _asks_for(asked, "qqxzzq")
+    asked.clear()
+    assert titles(query(q="flyer leden qqxzzq")) == [flyer.title]
+    assert not _asks_for(asked, "qqxzzq")
+    found = make_item(index, "Qqxzzq", "Een flyer voor de leden over qqxzzq.")
+    results = query(q="flyer leden qqxzzq")
+    assert titles(results) == [found.title] and not results.partial
+
+
+@pytest.mark.django_db
 def test_a_remembered_title_order_serves_later_searches_and_their_filters(index, monkeypatch):
     monkeypatch.setattr(database, "FREQUENT_MATCHES", 1)
     scored = record_calls(monkeypatch, "title_scores")
@@ -376,6 +394,49 @@ def test_a_remembered_body_order_serves_filters_and_each_readers_privacy(
     second = query(q="compost", user=AnonymousUser(), per_page=1, page=2)
     assert titles(second) == anonymous[1:2]
     assert len(scored) == 1
+
+
+@pytest.mark.django_db
+def test_postgresql_scores_the_newest_body_hits_and_the_older_follow_newest_first(
+    index, monkeypatch
+):
+    monkeypatch.setattr(database, "BODY_SCORE_WINDOW", 2)
+    scored = []
+    body_scores = database.body_scores
+
+    def recording(expression, entry_ids):
+        scored.append(list(entry_ids))
+        return body_scores(expression, entry_ids)
+
+    monkeypatch.setattr(database, "body_scores", recording)
+
+    def item(title, text, year):
+        make_item(index, title, text, date=datetime.date(year, 1, 1))
+
+    item("Oudst", "Compost, compost, compost en nog eens compost.", 2020)
+    item("Ouder", "Een lange tekst over de tuin en de buren, met ergens compost.", 2021)
+    item("Nieuw", "Een lange tekst over de tuin en de buren, met ergens compost.", 2024)
+    item("Nieuwst", "Compost en compost.", 2025)
+    order = titles(query(q="compost"))
+    if connection.vendor == "postgresql":
+        # The newest two by score, then the older ones by date, whatever their score.
+        assert order == ["Nieuwst", "Nieuw", "Ouder", "Oudst"]
+        assert scored and all(len(entry_ids) == 2 for entry_ids in scored)
+        assert titles(query(q="compost", per_page=1, page=3)) == ["Ouder"]
+    else:
+        # SQLite scores from its index: every match of a rare expression.
+        assert order[0] == "Oudst" and len(order) == 4
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_highest_slots_are_the_highest_set_bits_highest_first(seed):
+    rng = random.Random(seed)
+    slots = sorted(rng.sample(range(5000), rng.randrange(1, 900)))
+    bits = database.to_bits(slots)
+    assert database.slots_of(bits) == slots
+    for count in (1, 7, 8, 9, 200, 201, len(slots), len(slots) + 10):
+        assert database.highest_slots(bits, count) == slots[::-1][:count]
+    assert database.highest_slots(bits, 0) == [] and database.highest_slots(0, 5) == []
 
 
 @pytest.mark.django_db
