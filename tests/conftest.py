@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Site
 
 from cms.cache import reset_breakers
 from home import fragments
+from kennisbank.search import service as search_service
 from tests.redis_server import RedisServer, redis_binary
 
 REDIS_TEST_BREAKER_SECONDS = 0.2
@@ -42,6 +43,14 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def search_counts(monkeypatch):
+    """Each test counts its own searches: none are left for a later test to write."""
+    counts = search_service.SearchCounts()
+    monkeypatch.setattr(search_service, "search_counts", counts)
+    return counts
 
 
 @pytest.fixture

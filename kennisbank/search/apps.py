@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,8 @@ class KennisbankSearchConfig(AppConfig):
     verbose_name = _("Kennisbank: zoeken")
 
     def ready(self):
-        from . import signal_handlers
+        from . import service, signal_handlers
 
         signal_handlers.connect()
+        # Searches are counted in memory and written in batches (service.SearchCounts).
+        atexit.register(service.write_search_counts)

@@ -10,6 +10,8 @@ See README.md in this folder.
 import logging
 import math
 import re
+import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -300,20 +302,84 @@ def normalise_for_log(text):
     return " ".join(analysis.words(text))[:200]
 
 
+#: Searches are counted in the process and written together: a write per search made every
+#: search wait for a commit, and readers asking the same thing at once for each other (one row
+#: per day and query). Written once this many were counted or this many seconds passed, and
+#: when the process stops; a process killed outright loses at most these.
+LOG_BATCH_SEARCHES = 50
+LOG_BATCH_SECONDS = 10
+
+
+class SearchCounts:
+    """The searches of this process not yet written to :class:`SearchLog`, per day and query."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending = {}
+        self._counted = 0
+        self._since = time.monotonic()
+
+    def add(self, key, total):
+        with self._lock:
+            searches, _total = self._pending.get(key, (0, 0))
+            self._pending[key] = (searches + 1, total)
+            self._counted += 1
+            due = (
+                self._counted >= LOG_BATCH_SEARCHES
+                or time.monotonic() - self._since >= LOG_BATCH_SECONDS
+            )
+        if due:
+            self.write()
+
+    def write(self):
+        """Add the pending counts to the log in one transaction; when the database fails they
+        are kept for the next write, so a database away for a while loses no count."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._counted, self._since = 0, time.monotonic()
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                for key, (searches, total) in pending.items():
+                    _add_to_log(key, searches, total)
+        except Exception:
+            with self._lock:
+                for key, (searches, total) in pending.items():
+                    waiting, latest = self._pending.get(key, (0, total))
+                    self._pending[key] = (searches + waiting, latest)
+                    self._counted += searches
+            raise
+
+
+def _add_to_log(key, searches, total):
+    day, language, query = key
+    lookup = {"date": day, "language": language, "query": query}
+    added = {"searches": F("searches") + searches, "results": total}
+    if not SearchLog.objects.filter(**lookup).update(**added):
+        try:
+            with transaction.atomic():
+                SearchLog.objects.create(**lookup, searches=searches, results=total)
+        except IntegrityError:  # another process created the row first
+            SearchLog.objects.filter(**lookup).update(**added)
+
+
+search_counts = SearchCounts()
+
+
+def write_search_counts():
+    """The counts not yet written, when the process stops (apps.py)."""
+    try:
+        search_counts.write()
+    except Exception:  # noqa: BLE001 - a stopping process reports and goes on stopping
+        logger.exception("Could not write the search counts")
+
+
 def log_search(query, total):
     """Count a search per day and normalised query; no personal data is stored."""
     normalised = normalise_for_log(query.text)
-    if not normalised:
-        return
-    today = timezone.localdate()
-    lookup = {"date": today, "language": query.language, "query": normalised}
-    updated = SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)
-    if not updated:
-        try:
-            with transaction.atomic():
-                SearchLog.objects.create(**lookup, searches=1, results=total)
-        except IntegrityError:  # a concurrent request created the row first
-            SearchLog.objects.filter(**lookup).update(searches=F("searches") + 1, results=total)
+    if normalised:
+        search_counts.add((timezone.localdate(), query.language, normalised), total)
 
 
 #: (the site root paths they were built with, {(url_path, locale id, active language): URL}).

@@ -7,7 +7,7 @@ import pytest
 
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -678,6 +678,9 @@ def test_searches_are_logged_without_personal_data(client, corpus):
     client.get(url, {"q": "binnenbuurten", "page": "2"})  # paging is not a new search
     client.get(url, {"q": "onvindbaarwoord"})
     client.get(url, {"q": "binnen"}, headers={"X-Requested-With": "search-as-you-type"})
+    # Counted in the process, written in a batch (at the latest when the process stops).
+    assert not SearchLog.objects.exists()
+    service.write_search_counts()
     assert not SearchLog.objects.filter(query="binnen").exists()
     log = SearchLog.objects.get(query="binnenbuurten")
     assert (log.searches, log.results) == (2, 1)
@@ -693,10 +696,44 @@ def test_searches_are_logged_without_personal_data(client, corpus):
 
 
 @pytest.mark.django_db
+def test_search_counts_are_written_in_batches_and_kept_when_the_database_fails(
+    client, corpus, monkeypatch
+):
+    url = corpus["binnenbuurt"].get_parent().url
+    monkeypatch.setattr(service, "LOG_BATCH_SEARCHES", 3)
+    client.get(url, {"q": "binnenbuurten"})
+    client.get(url, {"q": "onvindbaarwoord"})
+    assert not SearchLog.objects.exists()
+    client.get(url, {"q": "binnenbuurten"})  # the third: the batch is written
+    assert dict(SearchLog.objects.values_list("query", "searches")) == {
+        "binnenbuurten": 2,
+        "onvindbaarwoord": 1,
+    }
+    # A failing write loses nothing: the counts wait for the next one, the search still answers.
+    original = service._add_to_log
+
+    def database_away(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(service, "_add_to_log", database_away)
+    for _ in range(3):
+        assert client.get(url, {"q": "binnenbuurten"}).status_code == 200
+    assert SearchLog.objects.get(query="binnenbuurten").searches == 2
+    monkeypatch.setattr(service, "_add_to_log", original)
+    monkeypatch.setattr(service, "LOG_BATCH_SECONDS", 0)  # or when enough time has passed
+    client.get(url, {"q": "onvindbaarwoord"})
+    assert dict(SearchLog.objects.values_list("query", "searches")) == {
+        "binnenbuurten": 5,
+        "onvindbaarwoord": 2,
+    }
+
+
+@pytest.mark.django_db
 def test_search_terms_report_is_for_editors_only(client, corpus, django_user_model):
     url = corpus["binnenbuurt"].get_parent().url
     client.get(url, {"q": "binnenbuurten"})
     client.get(url, {"q": "onvindbaarwoord"})
+    service.write_search_counts()
     report = reverse("kennisbank_search_terms")
     response = client.get(report)
     assert response.status_code == 302 and "login" in response["Location"]
