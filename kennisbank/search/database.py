@@ -62,9 +62,9 @@ from .service import (
 TAG_FACET_SIZE = 15
 #: Body-only matches are ranked by the database up to this many; beyond it, newest first.
 BODY_RANK_LIMIT = 4000
-#: PostgreSQL reads a vector per scored entry (about 5 microseconds each): of more body-only
+#: PostgreSQL reads a vector per scored entry (5 to 15 microseconds each): of more body-only
 #: hits than this, after the filters, it scores the newest this many; older ones follow them.
-BODY_SCORE_WINDOW = 1000
+BODY_SCORE_WINDOW = 250
 #: Spelling: no correction for words shorter than this; distance 1 up to 7 letters, then 2.
 MIN_CORRECTED_LENGTH = 4
 LONG_WORD = 8
