@@ -341,8 +341,10 @@ class SearchCounts:
             return
         try:
             with transaction.atomic():
-                for key, (searches, total) in pending.items():
-                    _add_to_log(key, searches, total)
+                # In one order in every process: each locks its rows until it commits, and two
+                # taking the same rows in different orders would wait for each other.
+                for key in sorted(pending):
+                    _add_to_log(key, *pending[key])
         except Exception:
             with self._lock:
                 for key, (searches, total) in pending.items():

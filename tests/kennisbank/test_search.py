@@ -1,7 +1,9 @@
 """The kennisbank search: Dutch analysis, the database engine, the results page and its safety."""
 
+import contextlib
 import datetime
 import re
+import threading
 
 import pytest
 
@@ -725,6 +727,54 @@ def test_search_counts_are_written_in_batches_and_kept_when_the_database_fails(
     assert dict(SearchLog.objects.values_list("query", "searches")) == {
         "binnenbuurten": 5,
         "onvindbaarwoord": 2,
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
+@pytest.mark.django_db(transaction=True)
+def test_processes_writing_the_same_search_counts_do_not_deadlock(monkeypatch):
+    """Two processes' batches with the same rows, counted in opposite orders: each holds the
+    first row it wrote until the other has had the chance to take its first."""
+    today = datetime.date.today()
+    keys = [(today, "nl", "binnenbuurt"), (today, "nl", "flyer")]
+    for _day, language, text in keys:
+        SearchLog.objects.create(date=today, language=language, query=text, searches=1)
+    batches = [service.SearchCounts(), service.SearchCounts()]
+    for batch, order in zip(batches, (keys, keys[::-1]), strict=True):
+        for key in order:
+            batch.add(key, 3)
+    first_row_written = threading.Barrier(2, timeout=2)
+    local = threading.local()
+    add_to_log = service._add_to_log
+
+    def add_then_wait(*args):
+        add_to_log(*args)
+        if not getattr(local, "waited", False):
+            local.waited = True
+            # Broken when the other is waiting for this one's row: then this one goes on.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                first_row_written.wait()
+
+    monkeypatch.setattr(service, "_add_to_log", add_then_wait)
+    errors = []
+
+    def write(batch):
+        try:
+            batch.write()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert dict(SearchLog.objects.values_list("query", "searches")) == {
+        "binnenbuurt": 3,
+        "flyer": 3,
     }
 
 
