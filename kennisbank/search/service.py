@@ -346,11 +346,11 @@ class SearchCounts:
                 for key in sorted(pending):
                     _add_to_log(key, *pending[key])
         except Exception:
+            # Tried again with the next batch, not at every search meanwhile.
             with self._lock:
                 for key, (searches, total) in pending.items():
                     waiting, latest = self._pending.get(key, (0, total))
                     self._pending[key] = (searches + waiting, latest)
-                    self._counted += searches
             raise
 
 
