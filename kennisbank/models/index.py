@@ -59,33 +59,36 @@ class KennisbankIndexPage(IntroductionMixin, BasePage):
             KennisbankItemPage.objects.descendant_of(self).filter(locale_id=self.locale_id), user
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        visible = self.items(request.user)
+    def browse_lists(self, viewer):
+        """What the index shows besides its search box, for one ``viewer`` (a user or
+        ``home.privacy.Viewer``): featured and newest items, the kinds and themes with a count,
+        the glossary. Rendered once per audience in a shared fragment (the template's
+        ``{% shared "kennisbank-index" %}``): these five queries were half of an index request."""
+        visible = self.items(viewer)
         featured_ids = [item.page_id for item in self.featured_items.all()]
         featured = {page.pk: page for page in visible.filter(pk__in=featured_ids)}
-        context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
-        context["latest"] = latest_items(request.user, self.locale, limit=6, parent=self)
-        # Only themes with something in them: a list of "(nog niets)" says the kennisbank is empty.
-        context["themes"] = [
-            theme for theme in theme_counts(self.locale, visible) if theme.item_count
-        ]
         kind_counts = dict(
             visible.order_by()
             .values_list("kind")
             .annotate(count=Count("pk"))
             .values_list("kind", "count")
         )
-        context["kinds"] = [
-            {"value": value, "label": label, "count": kind_counts[value]}
-            for value, label in Kind.choices
-            if kind_counts.get(value)
-        ]
-        context["audiences"] = Audience.choices
-        context["glossary"] = (
-            GlossaryPage.objects.child_of(self).live().filter(locale_id=self.locale_id).first()
-        )
-        return context
+        return {
+            "featured": [featured[pk] for pk in featured_ids if pk in featured],
+            "latest": latest_items(viewer, self.locale, limit=6, parent=self),
+            # Only themes with something in them: a list of "(nog niets)" says it is empty.
+            "themes": [theme for theme in theme_counts(self.locale, visible) if theme.item_count],
+            "kinds": [
+                {"value": value, "label": label, "count": kind_counts[value]}
+                for value, label in Kind.choices
+                if kind_counts.get(value)
+            ],
+            "audiences": Audience.choices,
+            # A members-only glossary is not named to others (its link would be a login page).
+            "glossary": visible_pages(
+                GlossaryPage.objects.child_of(self).filter(locale_id=self.locale_id), viewer
+            ).first(),
+        }
 
 
 def latest_items(user, locale, limit=3, parent=None):

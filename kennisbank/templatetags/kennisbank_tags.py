@@ -31,3 +31,9 @@ def item_glossary_linker(context, page):
     """A new glossary linker for the item's shared body (``{% shared %}``: no request), for the
     block's ``viewer`` and ``site``; see ``KennisbankItemPage.glossary_linker``."""
     return page.glossary_linker_for(context["viewer"], context.get("site"))
+
+
+@register.simple_tag(takes_context=True)
+def kennisbank_browse_lists(context, index_page):
+    """The index page's lists for the ``viewer`` of the surrounding {% shared %} block."""
+    return index_page.browse_lists(context["viewer"])

@@ -161,3 +161,29 @@ def test_a_preview_is_not_shared_with_the_live_page(home_page, fragment_builds):
     assert "Gepubliceerde tekst" in live
     assert "Nog niet gepubliceerd" not in live
     assert all("Nog niet gepubliceerd" not in html for _parts, html in page_bodies(fragment_builds))
+
+
+def test_the_kennisbank_index_lists_are_shared_per_audience(home_page, fragment_builds):
+    """The index's featured and newest items, kinds, themes and glossary are one copy per
+    audience: a members-only item a member saw first never reaches the anonymous copy, and a
+    second anonymous visitor gets the copy built for the first."""
+    zonnehof = Group.objects.create(name="Leden Zonnehof")
+    anna = member_of(zonnehof, "anna@example.org")
+    index = KennisbankIndexPageFactory(parent=home_page)
+    ArtikelPageFactory(parent=index, slug="open-artikel", title="Koffie voor iedereen")
+    private = ArtikelPageFactory(parent=index, slug="leden-artikel", title=SECRET)
+    restrict(private, zonnehof)
+    glossary = GlossaryPageFactory(parent=index, slug="begrippen-leden")
+    restrict(glossary, zonnehof)
+
+    member = get(index.url, anna).content.decode()
+    anonymous = get(index.url).content.decode()
+    again = get(index.url).content.decode()
+
+    assert SECRET in member and glossary.url in member
+    assert "Koffie voor iedereen" in anonymous
+    assert SECRET not in anonymous and glossary.url not in anonymous
+    assert again == anonymous
+    copies = [(parts, value) for parts, value in fragment_builds if parts[1] == "kennisbank-index"]
+    assert [parts[-2] for parts, _value in copies] == [f"groups:{zonnehof.pk}", "anonymous"]
+    assert SECRET not in "".join(part for part in copies[1][1] if isinstance(part, str))
