@@ -81,6 +81,10 @@ class EventPage(RoutablePageMixin, BasePage):
     """One activity, possibly recurring, possibly with sign-up."""
 
     views = None  # events.views, from EventsConfig.ready() (as EventIndexPage.views)
+    # Set on the copies a list of another language shows (events.listings.localise). A template
+    # that asks a page for a missing attribute costs Django a dir() of the page (0.1 ms): the
+    # event's own page lists its dates with this default.
+    in_other_language = False
 
     class Audience(models.TextChoices):
         PUBLIC = "public", _("Iedereen")

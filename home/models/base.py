@@ -118,8 +118,8 @@ class BasePage(SocialMetadataMixin, ListingMixin, Page):
         return self.social_image or self.listing_image
 
     def route(self, request, path_components):
-        """Wagtail's routing, with each URL step's page id and type known for the content
-        generation (``cms.sites.child_route``): one query per step instead of two."""
+        """Wagtail's routing, with each URL step's page known for the content generation
+        (``cms.sites.child_route``): no query for a known step instead of two."""
         if not path_components:
             return super().route(request, path_components)
         child = child_route(self, path_components[0])

@@ -52,3 +52,23 @@ def test_a_new_locale_is_seen_after_the_generation_moves(locales, settings):
     assert sites.locale_by_pk(Locale.objects.order_by("-pk").first().pk + 1) is None
     german = Locale.objects.create(language_code="de")  # a write: a new content generation
     assert sites.locale_by_pk(german.pk) == german
+
+
+def test_a_known_url_step_costs_no_query_and_each_request_gets_its_own_page(
+    wagtail_roots, home_page
+):
+    from home.factories import ContentPageFactory
+
+    page = ContentPageFactory(parent=home_page, slug="koffie", title="Koffie op dinsdag")
+    first = sites.child_route(home_page, "koffie")
+    first.marked_by_this_request = True
+    with CaptureQueriesContext(connection) as queries:
+        second = sites.child_route(home_page, "koffie")
+    assert len(queries) == 0
+    assert second is not first and second.pk == page.pk and type(second) is type(page)
+    assert not hasattr(second, "marked_by_this_request")
+    assert sites.child_route(home_page, "thee") is None
+
+    page.title = "Koffie op woensdag"
+    page.save_revision().publish()  # a write: a new content generation
+    assert sites.child_route(home_page, "koffie").title == "Koffie op woensdag"
