@@ -37,6 +37,8 @@ class Occurrence:
     moved_from: datetime | None = None
     note: str = ""
     request: object = None
+    # In a shared fragment (no request): the site whose pages get a relative address.
+    site: object = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -44,7 +46,9 @@ class Occurrence:
         """The event's URL, computed on first use (lists that do not show links skip it)."""
         cached = getattr(self.event, "_listing_url", None)
         if cached is None:
-            cached = self.event._listing_url = self.event.get_url(request=self.request) or ""
+            cached = self.event._listing_url = (
+                self.event.get_url(request=self.request, current_site=self.site) or ""
+            )
         return cached
 
     @property
@@ -154,6 +158,7 @@ def occurrences_between(
     request=None,
     queryset=None,
     limit=None,
+    site=None,
 ):
     """Every occurrence (cancelled ones included) overlapping [window_start, window_end)."""
     if queryset is not None:
@@ -164,7 +169,7 @@ def occurrences_between(
         events = shared_window_events(
             user, window_start, window_end, locale, only_group, category_slug, stadsdorp_slug
         )
-    return decorate(events, window_start, window_end, request=request, limit=limit)
+    return decorate(events, window_start, window_end, request=request, limit=limit, site=site)
 
 
 def window_events(queryset, window_start, window_end, locale, category_slug, stadsdorp_slug):
@@ -206,7 +211,7 @@ def shared_window_events(
     return [copy.copy(event) for event in cached(parts, build)]
 
 
-def decorate(events, window_start, window_end, request=None, limit=None):
+def decorate(events, window_start, window_end, request=None, limit=None, site=None):
     """Expand each event and attach what a list needs (URL, fullness) without extra queries."""
     occurrences = []
     for event in events:
@@ -247,6 +252,7 @@ def decorate(events, window_start, window_end, request=None, limit=None):
                 moved_from=raw.moved_from,
                 note=raw.note,
                 request=request,
+                site=site,
             )
         )
     return result

@@ -15,9 +15,10 @@ from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from cms import public_url
+from cms import public_url, sites
+from home.caching import cached
 from home.models import StadsdorpPage
-from home.privacy import visible_pages
+from home.privacy import audience, visible_pages
 
 from . import ical, jsonld, signup
 from .forms import SignupForm
@@ -61,13 +62,12 @@ class AgendaFilters:
         self.category = None
         self.stadsdorp = None
         self.month = None
-        self.categories = list(EventCategory.objects.filter(locale_id=index_page.locale_id))
+        self.categories, self.stadsdorpen = filter_choices(index_page, request.user)
         slug = request.GET.get("categorie", "").strip()
         if slug:
             self.category = next((c for c in self.categories if c.slug == slug), None)
             if self.category is None:
                 self.problems.append(_("Deze soort activiteit kennen we niet; we tonen alles."))
-        self.stadsdorpen = self._stadsdorpen(index_page)
         slug = request.GET.get("stadsdorp", "").strip()
         if slug:
             self.stadsdorp = next((s for s in self.stadsdorpen if s.slug == slug), None)
@@ -82,14 +82,13 @@ class AgendaFilters:
                     % {"value": value[:20]}
                 )
 
-    def _stadsdorpen(self, index_page):
-        return list(
-            visible_pages(
-                StadsdorpPage.objects.filter(locale_id=index_page.locale_id), self.request.user
-            )
-            .order_by("title")
-            .only("id", "title", "slug")
-        )
+    @property
+    def category_slug(self):
+        return self.category.slug if self.category else ""
+
+    @property
+    def stadsdorp_slug(self):
+        return self.stadsdorp.slug if self.stadsdorp else ""
 
     @property
     def month_value(self):
@@ -114,6 +113,85 @@ class AgendaFilters:
         return f"?{urlencode(params)}" if params else ""
 
 
+def filter_choices(index_page, user):
+    """The kinds of activity and the stadsdorpen (those this user may see) the filters offer: the
+    same for everyone with the user's audience, read once per content generation. Shared
+    lists: read, never changed."""
+
+    def build():
+        categories = list(EventCategory.objects.filter(locale_id=index_page.locale_id))
+        stadsdorpen = list(
+            visible_pages(StadsdorpPage.objects.filter(locale_id=index_page.locale_id), user)
+            .order_by("title")
+            .only("id", "title", "slug")
+        )
+        return categories, stadsdorpen
+
+    return cached(("agenda-filter-choices", index_page.pk, audience(user)), build)
+
+
+def list_window(month, now):
+    """The period the list shows: the month asked for (from now on, if it is this month), or
+    the coming ``LIST_DAYS`` days."""
+    if month is None:
+        return now, now + timedelta(days=LIST_DAYS)
+    year, month_number = month
+    window_start = local_midnight(date(year, month_number, 1))
+    next_year, next_month = add_months(year, month_number, 1)
+    window_end = local_midnight(date(next_year, next_month, 1))
+    if window_end > now:
+        window_start = max(window_start, now)
+    return window_start, window_end
+
+
+def page_number(request):
+    """The list's page asked for, as a short string ("1" for anything that is not a page
+    number): part of the shared list's key, so no visitor can make unbounded copies."""
+    value = request.GET.get("pagina", "1").strip()
+    return value if value.isdigit() and 0 < int(value) <= MAX_LIST // PAGE_SIZE + 1 else "1"
+
+
+def agenda_listing(viewer, index_page, site, category_slug, stadsdorp_slug, month, number):
+    """One page of the agenda's list for ``viewer`` (``home.privacy.Viewer``: the list is a
+    shared fragment per audience, ``{% shared "agenda-list" %}``), with the pager's links.
+
+    Everything comes from the fragment's key: the filters as validated slugs, the month as
+    'YYYY-MM' or "", the page number. The list moves with the clock: its copy lives for the
+    fragment timeout (a minute), and a sign-up empties it (``depends_on`` in ``decorate``).
+    """
+    now = timezone.now()
+    window_start, window_end = list_window(parse_month(month), now)
+    occurrences = occurrences_between(
+        viewer,
+        window_start,
+        window_end,
+        locale=sites.locale_by_pk(index_page.locale_id),
+        limit=MAX_LIST,
+        category_slug=category_slug or None,
+        stadsdorp_slug=stadsdorp_slug or None,
+        site=site,
+    )
+    # Long lists are paged: readers over 70 are better served by 40 items at a time.
+    paginator = Paginator(occurrences, PAGE_SIZE)
+    try:
+        page_obj = paginator.page(number)
+    except (EmptyPage, PageNotAnInteger):
+        page_obj = paginator.page(1)
+    params = {"categorie": category_slug, "stadsdorp": stadsdorp_slug, "maand": month}
+
+    def query(number):
+        return "?" + urlencode({**{k: v for k, v in params.items() if v}, "pagina": number})
+
+    return {
+        "occurrences": page_obj.object_list,
+        "page_obj": page_obj,
+        "prev_page_query": query(page_obj.previous_page_number())
+        if page_obj.has_previous()
+        else "",
+        "next_page_query": query(page_obj.next_page_number()) if page_obj.has_next() else "",
+    }
+
+
 def _base_context(request, index_page, filters, view):
     for problem in filters.problems:
         messages.warning(request, problem)
@@ -133,43 +211,12 @@ def _base_context(request, index_page, filters, view):
 
 def agenda_list(request, index_page):
     filters = AgendaFilters(request, index_page)
-    now = timezone.now()
-    if filters.month:
-        year, month = filters.month
-        window_start = local_midnight(date(year, month, 1))
-        next_year, next_month = add_months(year, month, 1)
-        window_end = local_midnight(date(next_year, next_month, 1))
-        window_start = max(window_start, now) if window_end > now else window_start
-    else:
-        window_start = now
-        window_end = now + timedelta(days=LIST_DAYS)
-    occurrences = occurrences_between(
-        request.user,
-        window_start,
-        window_end,
-        locale=index_page.locale,
-        request=request,
-        limit=MAX_LIST,
-        **filters.query_kwargs(),
-    )
-    # Long lists are paged: readers over 70 are better served by 40 items at a time.
-    paginator = Paginator(occurrences, PAGE_SIZE)
-    page_number = request.GET.get("pagina", "1")
-    try:
-        page_obj = paginator.page(page_number)
-    except (EmptyPage, PageNotAnInteger):
-        page_obj = paginator.page(1)
+    window_start, window_end = list_window(filters.month, timezone.now())
     context = _base_context(request, index_page, filters, "list")
     context.update(
         {
-            "occurrences": page_obj.object_list,
-            "page_obj": page_obj,
-            "prev_page_query": filters.querystring(pagina=page_obj.previous_page_number())
-            if page_obj.has_previous()
-            else "",
-            "next_page_query": filters.querystring(pagina=page_obj.next_page_number())
-            if page_obj.has_next()
-            else "",
+            # The list itself is a shared fragment (agenda_listing), keyed by these.
+            "page_number": page_number(request),
             "window_start": window_start,
             "window_end": window_end - timedelta(seconds=1),
             "category_feed_url": public_url.absolute(

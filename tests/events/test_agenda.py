@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -295,20 +295,64 @@ def test_shared_event_lists_never_reach_another_audience(
     client.get(agenda.url)  # the site settings' row is made on a first request
 
     client.force_login(neighbour)
-    body = client.get(agenda.url).content.decode()
+    reset_queries()  # each request empties the log: start each capture from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(agenda.url).content.decode()
+    first = [query["sql"] for query in queries.captured_queries]
     assert "Buurtborrel Noord" in body and "Ledenvergadering" in body
     client.force_login(other)
     body = client.get(agenda.url).content.decode()
     assert "Ledenvergadering" in body and "Buurtborrel Noord" not in body
     client.logout()
-    with CaptureQueriesContext(connection) as first:
-        body = client.get(agenda.url).content.decode()
+    body = client.get(agenda.url).content.decode()
     assert "Koffie" in body and "Ledenvergadering" not in body
-    with CaptureQueriesContext(connection) as second:
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
         assert client.get(agenda.url).content.decode() == body
+    second = [query["sql"] for query in queries.captured_queries]
     window_query = '"series_end" >'
-    assert any(window_query in query["sql"] for query in first.captured_queries)
-    assert not any(window_query in query["sql"] for query in second.captured_queries)
+    assert any(window_query in sql for sql in first)
+    assert not any(window_query in sql for sql in second)
     # A new event is a write to a page: the next request reads the window again.
     make_event(title="Nieuwe wandeling")
     assert "Nieuwe wandeling" in client.get(agenda.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_agenda_list_is_shared_per_audience_and_filter_and_a_sign_up_renews_it(
+    wagtail_roots, make_event, agenda, client, django_user_model, fragment_builds
+):
+    """The list and its pager are one rendering per page, filters, page number and audience
+    (``{% shared "agenda-list" %}``); a members' event never reaches the anonymous copy, a
+    month filter has a copy of its own, and a sign-up that fills an event renews the copies
+    that show it (its tag), without a new content generation."""
+    event = make_event(title="Koffie", signup_enabled=True, capacity=1)
+    make_event(title="Ledenvergadering", audience="members")
+    later = make_event(title="Voorjaarswandeling", start=soon(days=60))
+    member = django_user_model.objects.create_user("lid", password="x" * 12)
+    client.get(agenda.url)  # the site settings' row is made on a first request
+
+    client.force_login(member)
+    assert "Ledenvergadering" in client.get(agenda.url).content.decode()
+    client.logout()
+    anonymous = client.get(agenda.url).content.decode()
+    assert "Koffie" in anonymous and "Ledenvergadering" not in anonymous
+    assert "badge--full" not in anonymous
+    month = timezone.localtime(later.start).strftime("%Y-%m")
+    in_month = client.get(f"{agenda.url}?maand={month}").content.decode()
+    assert "Voorjaarswandeling" in in_month and "Koffie" not in in_month
+
+    lists = [parts for parts, _value in fragment_builds if parts[1] == "agenda-list"]
+    # The first visit's copy served the later anonymous visit: three copies, not four.
+    assert [parts[-2] for parts in lists] == ["anonymous", "groups:", "anonymous"]
+    assert f"maand='{month}'" in lists[-1]
+    assert client.get(agenda.url).content.decode() == anonymous  # the copy, not a new one
+    assert len([parts for parts, _value in fragment_builds if parts[1] == "agenda-list"]) == 3
+
+    Registration.objects.create(
+        event=event,
+        occurrence_date=timezone.localtime(event.start).date(),
+        name="A",
+        status="confirmed",
+    )
+    assert "badge--full" in client.get(agenda.url).content.decode()

@@ -1,0 +1,11 @@
+from django import template
+
+from events.views import agenda_listing
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def agenda_list_page(context, index_page, site, category, stadsdorp, month, number):
+    """One page of the agenda's list for the ``viewer`` of the surrounding {% shared %} block."""
+    return agenda_listing(context["viewer"], index_page, site, category, stadsdorp, month, number)
