@@ -283,6 +283,6 @@ def upcoming_occurrences(
     )
 
 
-def event_occurrences(event, window_start, window_end, request=None, limit=None):
+def event_occurrences(event, window_start, window_end, request=None, limit=None, site=None):
     """The occurrences of one event (for its page), with fullness."""
-    return decorate([event], window_start, window_end, request=request, limit=limit)
+    return decorate([event], window_start, window_end, request=request, limit=limit, site=site)

@@ -387,9 +387,11 @@ def selected_date(request):
         return None
 
 
-def upcoming_for(event, request, count=6):
+def upcoming_for(event, request, count=6, site=None):
     now = timezone.now()
-    return event_occurrences(event, now, now + timedelta(days=400), request=request, limit=count)
+    return event_occurrences(
+        event, now, now + timedelta(days=400), request=request, limit=count, site=site
+    )
 
 
 def member_details(user):
@@ -399,10 +401,9 @@ def member_details(user):
     return {"name": user.get_full_name() or "", "email": user.email or ""}
 
 
-def event_context(request, event, form=None, occurrences=None):
-    now = timezone.now()
-    occurrences = occurrences if occurrences is not None else upcoming_for(event, request)
-    day = selected_date(request)
+def select_occurrence(event, occurrences, day, request=None, site=None):
+    """The occurrence the page is about: the one of ``day`` (``?datum=``) when there is one,
+    else the next one, else (a past event) the last one."""
     selected = None
     if day is not None:
         selected = next((o for o in occurrences if o.original_date == day), None)
@@ -410,16 +411,35 @@ def event_context(request, event, form=None, occurrences=None):
             found = signup.find_occurrence(event, day)
             if found is not None:
                 selected = event_occurrences(
-                    event, found.start - timedelta(seconds=1), found.end, request=request
+                    event, found.start - timedelta(seconds=1), found.end, request, site=site
                 )
                 selected = next((o for o in selected if o.original_date == day), None)
     if selected is None:
         selected = occurrences[0] if occurrences else None
         if selected is None:  # a past event: show its last occurrence
             past = event_occurrences(
-                event, event.start - timedelta(seconds=1), now, request=request
+                event, event.start - timedelta(seconds=1), timezone.now(), request, site=site
             )
             selected = past[-1] if past else None
+    return selected
+
+
+def event_dates(event, site, day):
+    """The next dates and the selected one, for the event page's shared body (no request:
+    ``{% shared "event-page" %}``, keyed by the selected date the view found)."""
+    occurrences = upcoming_for(event, None, site=site)
+    return {
+        "occurrences": occurrences,
+        "selected": select_occurrence(
+            event, occurrences, parse_date(day) if day else None, site=site
+        ),
+    }
+
+
+def event_context(request, event, form=None, occurrences=None):
+    now = timezone.now()
+    occurrences = occurrences if occurrences is not None else upcoming_for(event, request)
+    selected = select_occurrence(event, occurrences, selected_date(request), request)
     signup_occurrences = [o for o in occurrences if not o.is_cancelled and (o.start > now)]
     signup_open = event.signup_enabled and not event.is_cancelled and bool(signup_occurrences)
     if signup_open and not event.is_recurring and event.signup_deadline:
@@ -442,6 +462,8 @@ def event_context(request, event, form=None, occurrences=None):
         "self": event,
         "occurrences": occurrences,
         "selected": selected,
+        # The page's body is shared per selected date (``event_dates``).
+        "selected_day": selected.original_date.isoformat() if selected else "",
         "signup_open": signup_open,
         "form": form,
         "signup_url": f"{event.get_url(request)}aanmelden/",

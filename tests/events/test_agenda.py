@@ -356,3 +356,44 @@ def test_the_agenda_list_is_shared_per_audience_and_filter_and_a_sign_up_renews_
         status="confirmed",
     )
     assert "badge--full" in client.get(agenda.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_event_page_body_is_shared_but_its_sign_up_form_is_each_visitors_own(
+    wagtail_roots, make_event, agenda, client, django_user_model, fragment_builds
+):
+    """Facts, dates and description are one rendering per page, selected date and audience
+    (``{% shared "event-page" %}``); the sign-up form is a personal hole with each visitor's own
+    tokens; a sign-up renews the places left without a new content generation."""
+    from django.test import Client
+
+    event = make_event(title="Koffie", signup_enabled=True, capacity=3)
+    client.get(event.url)  # the site settings' row is made on a first request
+    first = client.get(event.url).content.decode()
+    other = Client().get(event.url).content.decode()
+    assert "Nog 3 plaatsen vrij van de 3" in first and "Nog 3 plaatsen vrij van de 3" in other
+
+    def token(html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    assert token(first) != token(other)  # the form is rendered for each request
+    copies = [parts for parts, _value in fragment_builds if parts[1] == "event-page"]
+    day = timezone.localtime(event.start).date().isoformat()
+    assert len(copies) == 1 and f"datum={day!r}" in copies[0]  # three visits, one copy
+    assert all(
+        "csrfmiddlewaretoken" not in "".join(p for p in value if isinstance(p, str))
+        for parts, value in fragment_builds
+        if parts[1] == "event-page"
+    )
+
+    Registration.objects.create(
+        event=event, occurrence_date=timezone.localtime(event.start).date(), name="A"
+    )
+    assert "Nog 3 plaatsen" in client.get(event.url).content.decode()  # not confirmed
+    Registration.objects.create(
+        event=event,
+        occurrence_date=timezone.localtime(event.start).date(),
+        name="B",
+        status="confirmed",
+    )
+    assert "Nog 2 plaatsen vrij van de 3" in client.get(event.url).content.decode()
