@@ -230,10 +230,13 @@ class ChangeWatch:
         self.read_at = 0.0
         self.changes = 0  # messages seen: a read that saw one meanwhile is not kept
 
-    def get_many(self, keys, read):
-        """``read(keys)`` (a dict of the keys found), from memory where it can be."""
+    def get_many(self, keys, read, poll=True):
+        """``read(keys)`` (a dict of the keys found), from memory where it can be.
+
+        ``poll=False``: the caller looked for messages moments ago (earlier in the same request)
+        and takes what was current then, as a request that read both values at once would."""
         with self.lock:
-            if not self._listening():
+            if not self._listening(poll):
                 return read(keys)
             if time.monotonic() - self.read_at > WATCH_TRUST_SECONDS:
                 self.values.clear()
@@ -256,8 +259,9 @@ class ChangeWatch:
             self.values.clear()
             self.changes += 1
 
-    def _listening(self):
-        """Whether what is in memory is current: the connection is up and no message waits."""
+    def _listening(self, poll=True):
+        """Whether what is in memory is current: the connection is up and no message waits (not
+        looked for with ``poll=False``)."""
         if self.pid != os.getpid():
             # After a fork the parent's connection is not ours (and must not be closed here).
             self.pid, self.connection, self.values = os.getpid(), None, {}
@@ -266,6 +270,8 @@ class ChangeWatch:
             return False
         if self.connection is None and not self._connect():
             return False
+        if not poll:
+            return True
         try:
             while self.connection.can_read(timeout=0):
                 self.connection.read_response()

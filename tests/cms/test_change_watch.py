@@ -100,3 +100,24 @@ def test_without_redis_every_answer_comes_from_the_cache_and_the_watch_returns(r
     before = reads(raw)
     page_cache.generation()
     assert reads(raw) == before  # watching again
+
+
+def test_a_request_looks_for_changes_once_and_the_next_request_sees_them(raw):
+    """Within one request (the page cache middleware's scope) the tags are checked as they were
+    when its generation was read; a write by another process reaches the next request."""
+    page_cache.generation()
+    page_cache.tag_versions(["event:1"])
+    token = page_cache._request_scope.set({})
+    try:
+        first = page_cache.generation()
+        raw.set(cache.make_key(page_cache.TAG_KEY.format("event:1")), 42)
+        wait_for_message()
+        assert page_cache.tag_versions(["event:1"]) == {"event:1": 0}  # as at the start
+    finally:
+        page_cache._request_scope.reset(token)
+    token = page_cache._request_scope.set({})
+    try:
+        assert page_cache.generation() == first
+        assert page_cache.tag_versions(["event:1"]) == {"event:1": 42}
+    finally:
+        page_cache._request_scope.reset(token)
