@@ -100,6 +100,11 @@ FOLLOWED_MODELS = {
     "members_area.binnenbuurt",
     "members_area.member",
     "members_area.newsattachment",
+    # Who coordinates or keeps the contributions: the member home's links to the administration
+    # (members_area.dashboard keeps each member's roles for the generation).
+    "membership.membershipsettings",
+    "membership.membershipsettings_coordinators",
+    "membership.membershipsettings_treasurers",
 }
 # Writes to these change a few pages only: the pages and fragments that showed the data
 # (``depends_on``) are emptied, nothing else. A sign-up changes the places left of its event:

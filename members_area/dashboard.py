@@ -5,12 +5,16 @@ queries does not grow with news items, events, documents or binnenbuurten; the b
 tests/bench/bench_members.py checks that.
 """
 
+import time
+
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import Prefetch
 
 from wagtail.documents import get_document_model
 
 from cms import sites
+from cms.page_cache import LocalMemo, generation
 from events.listings import upcoming_occurrences
 from home.privacy import visible_pages
 
@@ -69,45 +73,66 @@ def section_of(binnenbuurt, locale):
     return pages[0] if pages else None
 
 
+# Per member and content generation, in this process: a member's binnenbuurt, stadsdorp and roles
+# change only with writes to followed models (members, binnenbuurten, the membership settings:
+# cms.page_cache.FOLLOWED_MODELS), which start a new generation. A few hundred bytes each.
+_audiences = LocalMemo(5000)
+KEEP_SECONDS = 3600
+
+
+def _audience_of(user):
+    """(binnenbuurt id, stadsdorp id, is contact person, (applications, contributions) or None)
+    from one query; the roles for a member without a binnenbuurt from one more."""
+    row = (
+        Binnenbuurt.of_member(user)
+        .annotate(**membership_permissions.role_annotations(user))
+        .values_list(
+            "pk", "stadsdorp_id", "coordinator_id", "stand_in_id", "_coordinates", "_treasurer"
+        )
+        .first()
+    )
+    if row is None:
+        if user.is_superuser:  # may see every screen: asked the long way (administration_links)
+            return (None, None, False, None)
+        coordinates, treasurer, contact = membership_permissions.role_flags(user)
+        return (None, None, False, (coordinates or contact, coordinates or treasurer))
+    binnenbuurt_id, stadsdorp_id, coordinator_id, stand_in_id, coordinates, treasurer = row
+    is_contact = user.pk in (coordinator_id, stand_in_id)
+    roles = None if user.is_superuser else (coordinates or is_contact, coordinates or treasurer)
+    return (binnenbuurt_id, stadsdorp_id, is_contact, roles)
+
+
 def dashboard_audience(user):
     """(binnenbuurt id, its stadsdorp's id, is one of its contact persons): what the member home
-    shows besides the pages the member's groups may see. One small query, remembered on the user
-    object. The stadsdorp follows from the binnenbuurt, so keying by it shares nothing less; it
-    spares the shared block's burenhulp list a query of its own."""
+    shows besides the pages the member's groups may see. Read once per content generation and
+    member in this process (a query with two role subqueries, a fifth of a member home request),
+    and remembered on the user object. The stadsdorp follows from the binnenbuurt, so keying by
+    it shares nothing less; it spares the shared block's burenhulp list a query of its own."""
     memo = getattr(user, "_dashboard_audience", None)
     if memo is None:
-        row = None
+        audience_row = (None, None, False, None)
         if user.is_authenticated:
-            # The member's roles in the administration ride on the same query (the menu's links).
-            row = (
-                Binnenbuurt.of_member(user)
-                .annotate(**membership_permissions.role_annotations(user))
-                .values_list(
-                    "pk",
-                    "stadsdorp_id",
-                    "coordinator_id",
-                    "stand_in_id",
-                    "_coordinates",
-                    "_treasurer",
-                )
-                .first()
-            )
-        binnenbuurt_id, stadsdorp_id, coordinator_id, stand_in_id, coordinates, treasurer = (
-            row or (None,) * 6
-        )
-        is_contact = bool(binnenbuurt_id) and user.pk in (coordinator_id, stand_in_id)
+            if connection.in_atomic_block:  # it may roll back: nothing kept
+                audience_row = _audience_of(user)
+            else:
+                current, key = generation(), (user.pk, user.is_superuser)
+                audience_row = _audiences.get(current, key)
+                if audience_row is None:
+                    audience_row = _audience_of(user)
+                    _audiences.set(current, key, audience_row, time.time() + KEEP_SECONDS)
+        binnenbuurt_id, stadsdorp_id, is_contact, roles = audience_row
         memo = (binnenbuurt_id, stadsdorp_id, is_contact)
         user._dashboard_audience = memo
-        if row is not None and not user.is_superuser:
+        if roles is not None:
             user._administration_links = membership_permissions.administration_links(
-                applications=coordinates or is_contact, contributions=coordinates or treasurer
+                applications=roles[0], contributions=roles[1]
             )
     return memo
 
 
 def administration_links(user):
     """The member's links to the membership administration (none for most members): from the
-    member home's one query when the member has a binnenbuurt, else asked separately."""
+    member home's memo of its query, else (a superuser) asked separately."""
     dashboard_audience(user)
     links = getattr(user, "_administration_links", None)
     if links is None:

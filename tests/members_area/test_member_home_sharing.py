@@ -269,3 +269,27 @@ def test_the_member_home_from_the_shared_lists_costs_a_few_queries(world, builds
     # is needed, the page of the URL, the member's binnenbuurt, their groups and whether the user
     # bar shows. Routing, view restrictions and the site settings come from memory.
     assert len(queries) <= 7, [query["sql"][:120] for query in queries]
+
+
+def test_a_members_binnenbuurt_and_roles_are_read_once_and_a_new_role_shows_at_once(world):
+    """Which binnenbuurt and which administration links: one query per member and content
+    generation in each process (``dashboard_audience``); making the member a coordinator is a
+    write to the membership settings, so the next page shows the link."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from members_area.membership.models import MembershipSettings
+
+    dirk = member_of_a(world, "dirk@example.org", "Dirk")
+    queue = reverse("membership:queue")
+    client, first = get_home(dirk, world=world)
+    assert queue not in first.content.decode()
+    reset_queries()  # each request empties the log: start the capture from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(world.members_area.url)
+    assert queue not in again.content.decode()
+    assert not any("_coordinators" in query["sql"] for query in queries.captured_queries)
+
+    MembershipSettings.objects.create(stadsdorp=world.stadsdorp).coordinators.add(dirk)
+    assert queue in client.get(world.members_area.url).content.decode()
