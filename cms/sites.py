@@ -145,7 +145,12 @@ def child_route(parent, slug):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:  # a page type whose code is gone: Wagtail's generic page
             return parent.get_children().filter(pk=child_pk).first()
-        return model.objects.filter(pk=child_pk).first()
+        page = model.objects.filter(pk=child_pk).first()
+        # A page type may load, once with the page, what serving it reads every time (related
+        # rows of followed models only: they are as current as the page for the generation).
+        if page is not None and hasattr(page, "load_for_serving"):
+            page.load_for_serving()
+        return page
 
     page = _memo(child_pk, load, _routed_pages)
     return None if page is None else copy.copy(page)

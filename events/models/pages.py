@@ -85,6 +85,8 @@ class EventPage(RoutablePageMixin, BasePage):
     # that asks a page for a missing attribute costs Django a dir() of the page (0.1 ms): the
     # event's own page lists its dates with this default.
     in_other_language = False
+    # The page description's last resort for pages that have one (templates/includes/meta.html).
+    introduction = ""
 
     class Audience(models.TextChoices):
         PUBLIC = "public", _("Iedereen")
@@ -345,6 +347,14 @@ class EventPage(RoutablePageMixin, BasePage):
             until=self.repeat_until,
             count=self.repeat_count,
         )
+
+    def load_for_serving(self):
+        """What the event's page reads on every request, loaded once per content generation
+        with the routed page (``cms.sites.child_route``): its dates' exceptions, its language,
+        place, kind and stadsdorp (all followed models). Three queries per request otherwise."""
+        self._attached_exceptions = list(self.exceptions.all())
+        for name in ("locale", "location", "category", "stadsdorp"):
+            getattr(self, name)
 
     def exception_rows(self):
         """The exceptions, from ``events.listings.attach_exceptions`` when it fetched them."""

@@ -397,3 +397,27 @@ def test_the_event_page_body_is_shared_but_its_sign_up_form_is_each_visitors_own
         status="confirmed",
     )
     assert "Nog 2 plaatsen vrij van de 3" in client.get(event.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_known_event_page_is_served_without_queries_and_a_cancelled_date_shows_at_once(
+    wagtail_roots, make_event, agenda, client
+):
+    """The routed event page carries its exceptions, place and kind for the content generation
+    (``EventPage.load_for_serving``); cancelling a date is a write to a followed model, so the
+    next request shows it."""
+    from events.models import EventException
+
+    place = LocationFactory(name="Buurthuis De Pomp")
+    event = make_event(title="Koffie", frequency="weekly", repeat_count=4, location=place)
+    client.get(event.url)  # the site settings' row is made on a first request
+    client.get(event.url)
+    reset_queries()  # each request empties the log: start the capture from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(event.url).content.decode()
+    assert "Buurthuis De Pomp" in body and "Geannuleerd" not in body
+    assert len(queries.captured_queries) == 0
+
+    second = timezone.localtime(event.start).date() + timedelta(days=7)
+    EventException.objects.create(page=event, date=second, kind="cancelled")
+    assert "Geannuleerd" in client.get(event.url).content.decode()
