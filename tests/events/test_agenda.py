@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from events.factories import EventCategoryFactory, LocationFactory
+from events.factories import EventCategoryFactory, LocationFactory, RegistrationFactory
 from events.listings import upcoming_occurrences
 from events.models import EventException, Registration
 from tests.events.conftest import soon
@@ -349,12 +349,7 @@ def test_the_agenda_list_is_shared_per_audience_and_filter_and_a_sign_up_renews_
     assert client.get(agenda.url).content.decode() == anonymous  # the copy, not a new one
     assert len([parts for parts, _value in fragment_builds if parts[1] == "agenda-list"]) == 3
 
-    Registration.objects.create(
-        event=event,
-        occurrence_date=timezone.localtime(event.start).date(),
-        name="A",
-        status="confirmed",
-    )
+    RegistrationFactory(event=event)  # the one place
     assert "badge--full" in client.get(agenda.url).content.decode()
 
 
@@ -386,16 +381,9 @@ def test_the_event_page_body_is_shared_but_its_sign_up_form_is_each_visitors_own
         if parts[1] == "event-page"
     )
 
-    Registration.objects.create(
-        event=event, occurrence_date=timezone.localtime(event.start).date(), name="A"
-    )
-    assert "Nog 3 plaatsen" in client.get(event.url).content.decode()  # not confirmed
-    Registration.objects.create(
-        event=event,
-        occurrence_date=timezone.localtime(event.start).date(),
-        name="B",
-        status="confirmed",
-    )
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    assert "Nog 3 plaatsen" in client.get(event.url).content.decode()  # not counted
+    RegistrationFactory(event=event)
     assert "Nog 2 plaatsen vrij van de 3" in client.get(event.url).content.decode()
 
 
