@@ -65,9 +65,10 @@ def site_root_paths():
 _routes = LocalMemo(5000)
 
 
-def _memo(key, build, memo=_sites):
-    """``build()`` once per generation; a None answer is not kept (unknown URLs must not push
-    known ones out)."""
+def kept_for_generation(key, build, memo=_sites):
+    """``build()`` once per content generation in this process, in ``memo`` (a ``LocalMemo``);
+    nothing is kept inside a transaction (it may roll back), nor a None answer (unknown URLs must
+    not push known ones out)."""
     if connection.in_atomic_block:
         return build()
     current = generation()
@@ -82,7 +83,7 @@ def _memo(key, build, memo=_sites):
 def _locales():
     """Every Locale by language code, read in one query once per generation: the active, the
     default and a page's locale all come from it (the member home asked for each apart)."""
-    return _memo(
+    return kept_for_generation(
         ("locales",),
         lambda: {locale.language_code: locale for locale in Locale.objects.all()} or None,
     )
@@ -136,7 +137,7 @@ def child_route(parent, slug):
     def find():
         return parent.get_children().filter(slug=slug).values_list("pk", "content_type_id").first()
 
-    step = _memo((parent.pk, slug), find, _routes)
+    step = kept_for_generation((parent.pk, slug), find, _routes)
     if step is None:
         return None
     child_pk, content_type_id = step
@@ -152,14 +153,15 @@ def child_route(parent, slug):
             page.load_for_serving()
         return page
 
-    page = _memo(child_pk, load, _routed_pages)
+    page = kept_for_generation(child_pk, load, _routed_pages)
     return None if page is None else copy.copy(page)
 
 
 def generic_setting(model):
     """The one row of a generic setting (``BaseGenericSetting.load``), a copy per caller, so that
     an admin form that changes its instance changes nobody else's."""
-    return copy.copy(_memo(("setting", model._meta.label_lower), model._get_or_create))
+    key = ("setting", model._meta.label_lower)
+    return copy.copy(kept_for_generation(key, model._get_or_create))
 
 
 class SiteLookupMiddleware:

@@ -5,16 +5,13 @@ queries does not grow with news items, events, documents or binnenbuurten; the b
 tests/bench/bench_members.py checks that.
 """
 
-import time
-
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.db.models import Prefetch
 
 from wagtail.documents import get_document_model
 
 from cms import sites
-from cms.page_cache import LocalMemo, generation
+from cms.page_cache import LocalMemo
 from events.listings import upcoming_occurrences
 from home.privacy import visible_pages
 
@@ -77,7 +74,6 @@ def section_of(binnenbuurt, locale):
 # change only with writes to followed models (members, binnenbuurten, the membership settings:
 # cms.page_cache.FOLLOWED_MODELS), which start a new generation. A few hundred bytes each.
 _audiences = LocalMemo(5000)
-KEEP_SECONDS = 3600
 
 
 def _audience_of(user):
@@ -112,14 +108,9 @@ def dashboard_audience(user):
     if memo is None:
         audience_row = (None, None, False, None)
         if user.is_authenticated:
-            if connection.in_atomic_block:  # it may roll back: nothing kept
-                audience_row = _audience_of(user)
-            else:
-                current, key = generation(), (user.pk, user.is_superuser)
-                audience_row = _audiences.get(current, key)
-                if audience_row is None:
-                    audience_row = _audience_of(user)
-                    _audiences.set(current, key, audience_row, time.time() + KEEP_SECONDS)
+            audience_row = sites.kept_for_generation(
+                (user.pk, user.is_superuser), lambda: _audience_of(user), _audiences
+            )
         binnenbuurt_id, stadsdorp_id, is_contact, roles = audience_row
         memo = (binnenbuurt_id, stadsdorp_id, is_contact)
         user._dashboard_audience = memo
