@@ -6,20 +6,25 @@ Every page of a logged-in member asked four things in four queries: the user (Dj
 see) and whether Wagtail's user bar shows (the ``wagtailadmin.access_admin`` permission). Here
 the user row comes with the two yes/no answers as ``Exists`` subqueries (``_has_confirmed_device``,
 read by ``requires_second_factor``; ``_may_open_admin``, read by the user bar's ``may_open_admin``;
-a user loaded otherwise has neither, and they ask the database as before), and the groups in one
-more query (as a prefetch leaves them, read by ``home.privacy.group_ids`` and the 2FA group rule):
-two queries, each compiled once per process.
+a user loaded otherwise has neither, and they ask the database as before), and the groups as a
+JSON list in the same row (SQLite's ``json_group_array``, PostgreSQL's ``json_agg``; left as a
+prefetch leaves them, read by ``home.privacy.group_ids`` and the 2FA group rule): one query,
+compiled once per process. On PostgreSQL each query is a round trip of its own; a second one for
+the groups was a tenth of a member's page.
 
 The answers hold for this request only (a new user object is loaded for every request), so a
 changed group, device or permission counts from the next request on, as before.
 https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#writing-an-authentication-backend
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextField
+from django.db.models.expressions import RawSQL
 
 from cms.accounts.two_factor import device_models
 
@@ -29,6 +34,28 @@ SENTINEL_ID = -7_654_321
 # as the rest of a member's page); they are compiled once per process and database, and the
 # 2FA settings they read (which tests change).
 _compiled = {}
+
+
+# The user's groups as a JSON list of [id, name], by database; another database reads them in a
+# query of their own.
+GROUPS_AS_JSON = {
+    "sqlite": "json_group_array(json_array(g.id, g.name))",
+    "postgresql": "COALESCE(json_agg(json_build_array(g.id, g.name))::text, '[]')",
+}
+
+
+def _groups_json(vendor):
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    through = user_model.groups.through._meta
+    sql = (
+        f"SELECT {GROUPS_AS_JSON[vendor]} FROM {quote(Group._meta.db_table)} g "
+        f"INNER JOIN {quote(through.db_table)} ug "
+        f"ON g.id = ug.{quote(through.get_field('group').column)} "
+        f"WHERE ug.{quote(through.get_field('user').column)} = "
+        f"{quote(user_model._meta.db_table)}.{quote(user_model._meta.pk.column)}"
+    )
+    return RawSQL(f"({sql})", (), output_field=TextField())
 
 
 def _user_queryset(user_id):
@@ -44,17 +71,13 @@ def _user_queryset(user_id):
     has_device = Q(pk__in=[])  # no device kinds installed: never
     for device in confirmed_devices:
         has_device |= Q(device)
-    return (
-        get_user_model()
-        ._default_manager.filter(pk=user_id)
-        .annotate(
-            **{
-                "_may_open_admin": Exists(admin_permission),
-                "_has_confirmed_device": ExpressionWrapper(has_device, output_field=BooleanField()),
-            }
-        )
-        .order_by()
-    )
+    answers = {
+        "_may_open_admin": Exists(admin_permission),
+        "_has_confirmed_device": ExpressionWrapper(has_device, output_field=BooleanField()),
+    }
+    if connection.vendor in GROUPS_AS_JSON:
+        answers["_groups_json"] = _groups_json(connection.vendor)
+    return get_user_model()._default_manager.filter(pk=user_id).annotate(**answers).order_by()
 
 
 def _groups_queryset(user_id):
@@ -94,7 +117,13 @@ def load_user(user_id):
     user._has_confirmed_device = bool(user._has_confirmed_device)
     # As ``prefetch_related("groups")`` leaves them: ``user.groups.all()`` reads this list.
     groups = user.groups.all()
-    groups._result_cache = _run("groups", _groups_queryset, user.pk)
+    if hasattr(user, "_groups_json"):
+        rows = json.loads(user.__dict__.pop("_groups_json"))
+        groups._result_cache = [
+            Group.from_db(connection.alias, ["id", "name"], row) for row in sorted(rows)
+        ]
+    else:
+        groups._result_cache = _run("groups", _groups_queryset, user.pk)
     groups._prefetch_done = True
     user._prefetched_objects_cache = {"groups": groups}
     return user
