@@ -17,7 +17,7 @@ restricted page cannot leak through a list:
 
 import time
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -66,6 +66,9 @@ class RestrictionTable:
     # Alias pages with children: below them Wagtail checks the alias's source page, which the
     # table does not resolve (``view_restrictions_of`` leaves those pages to Wagtail's query).
     alias_parents: frozenset = frozenset()
+    # ``view_restrictions_of``'s answers by page path, for this table's lifetime: building the
+    # queryset cost more than the check itself on every restricted page served.
+    answers: dict = field(default_factory=dict, compare=False)
 
 
 _tables = LocalMemo(4)
@@ -119,7 +122,8 @@ def _read_table():
 def view_restrictions_of(page):
     """What Wagtail's ``page.get_view_restrictions()`` answers (the restrictions of the page and
     its ancestors), from the table, without a query: an evaluated queryset, which filters and
-    orders like a fresh one. None for an alias or a page below an alias with children, whose
+    orders like a fresh one (the same object for every request while the table lasts: a filter
+    makes a new one, as always). None for an alias or a page below an alias with children, whose
     source pages Wagtail resolves itself."""
     table = restriction_table()
     path = page.path
@@ -127,10 +131,13 @@ def view_restrictions_of(page):
         path[:length] in table.alias_parents for length in range(4, len(path), 4)
     ):
         return None
-    found = [item for item in table.restrictions if path.startswith(item.page_path)]
-    queryset = PageViewRestriction.objects.filter(pk__in=[item.pk for item in found])
-    queryset._result_cache = found
-    queryset._prefetch_done = True
+    queryset = table.answers.get(path)
+    if queryset is None:
+        found = [item for item in table.restrictions if path.startswith(item.page_path)]
+        queryset = PageViewRestriction.objects.filter(pk__in=[item.pk for item in found])
+        queryset._result_cache = found
+        queryset._prefetch_done = True
+        table.answers[path] = queryset
     return queryset
 
 

@@ -2,8 +2,8 @@
 
 The header and footer are shared fragments (``{% shared %}``, ``home.fragments``): the menus and
 the search address are built from the site and the ``viewer`` of the shared block, never from the
-request; the language switcher, the text size and the menu's current page are ``{% personal %}``
-holes rendered per request.
+request; the language links' addresses, the page address the text size returns to and the menu's
+current page are ``{% personal %}`` holes rendered per request.
 """
 
 from django import template
@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+from wagtail.admin.templatetags.wagtailuserbar import get_page_instance, wagtailuserbar
 from wagtail.models import Page, Site
 
 from home.caching import cached
@@ -76,9 +77,25 @@ def may_open_admin(user):
 def site_userbar(context):
     """Wagtail's ``{% wagtailuserbar %}``, asked only of people who may open the admin."""
     request = context.get("request")
-    if not may_open_admin(getattr(request, "user", None)):
+    user = getattr(request, "user", None)
+    if not may_open_admin(user):
         return ""
-    return wagtailuserbar(context)
+    page = get_page_instance(context)
+    showing_draft = any(
+        getattr(request, name, False) for name in ("is_preview", "revision_id", "in_preview_panel")
+    )
+    if showing_draft or page is None or not page.pk:
+        return wagtailuserbar(context)
+    # Rendering it cost an editor 10-15 ms on every page (their admin language, the page's
+    # permissions, a dozen templates), the same each time: kept per editor and page for the
+    # content generation. A permission taken away later can leave a link here for at most the
+    # fragment timeout; the admin checks the permission again when it is followed.
+    return mark_safe(  # noqa: S308 (Wagtail's rendered user bar)
+        cached(
+            ("userbar", user.pk, page.pk, request.get_host(), translation.get_language()),
+            lambda: str(wagtailuserbar(context)),
+        )
+    )
 
 
 def _home_page_url(request, language_code):
@@ -111,7 +128,7 @@ def translation_urls(request, page):
     """{language_code: (url, full_url)} of the page's live translations (itself included).
 
     The same for every visitor (translations are not filtered by privacy: the page itself is),
-    so it is cached per content generation, and on the request for the meta tags and switcher.
+    so it is cached per content generation, and on the request.
     """
     per_request = getattr(request, "_home_translation_urls", None)
     if per_request is None:
@@ -153,34 +170,29 @@ def page_alternates(context):
     ]
 
 
-@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
-def language_switcher(context):
-    """Links to the same page in the other languages.
+@register.simple_tag
+def site_languages():
+    """(code, name) of the site's languages, for the header's language links."""
+    return settings.LANGUAGES
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, code):
+    """The address of this page in language ``code``: the page itself for the current language.
 
     On a Wagtail page: its live translation, else the other language's home page. On any other
     view (kennisbank search, agenda, login): Django's ``translate_url`` of the current path.
     """
     request = context.get("request")
-    current_language = translation.get_language() or settings.LANGUAGE_CODE
+    if request is None:
+        return f"/{code}/"
+    if code == (translation.get_language() or settings.LANGUAGE_CODE):
+        return request.get_full_path()
     page = context.get("page")
-    translations = {}
-    if request is not None and isinstance(page, Page) and page.pk:
-        translations = translation_urls(request, page)
-
-    languages = []
-    for code, name in settings.LANGUAGES:
-        if code == current_language:
-            url = request.get_full_path() if request else f"/{code}/"
-        elif request is None:
-            url = f"/{code}/"
-        elif isinstance(page, Page) and page.pk:
-            url = translations.get(code, (None, None))[0] or _home_page_url(request, code)
-        else:
-            url = translate_url(request.get_full_path(), code)
-        languages.append(
-            {"code": code, "name": name, "url": url, "is_current": code == current_language}
-        )
-    return {"languages": languages, "current_language": current_language}
+    if isinstance(page, Page) and page.pk:
+        url = translation_urls(request, page).get(code, (None, None))[0]
+        return url or _home_page_url(request, code)
+    return translate_url(request.get_full_path(), code)
 
 
 @register.simple_tag

@@ -202,8 +202,10 @@ def test_a_preview_shows_its_draft_title_to_nobody_else(world, rf):
     request.user = world.users["member_a"]
     request.session = Client().session
     request._messages = SessionStorage(request)
+    # As the admin's preview and revision views serve it (Wagtail's make_preview_request): a
+    # page's own serve() is the live page and sets is_preview back to False.
     request.is_preview = True
-    response = page.serve(request)
+    response = page.serve_preview(request, page.default_preview_mode)
     response.render()
     assert "Concepttitel" in response.content.decode()
 
