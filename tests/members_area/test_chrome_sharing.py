@@ -7,15 +7,19 @@ tests run outside a wrapping transaction (``transaction=True``): the fragment ca
 inside one, and sharing is what is under test here.
 """
 
+import re
+
 import pytest
 
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
 
 from home.models import MenuItem, NavigationSettings
+from home.templatetags import navigation_tags
 from kennisbank.factories import KennisbankIndexPageFactory
 from members_area.models import Member
 from members_area.services import enrol_member
+from tests.conftest import login_with_second_factor
 
 from .conftest import make_user
 
@@ -162,3 +166,120 @@ def test_a_personal_part_keeps_only_plain_values(world, rf):
             '{% shared "wrong" %}{% personal who=viewer %}x{% endpersonal %}{% endshared %}',
             request,
         )
+
+
+def test_each_text_size_has_a_header_of_its_own(world, fragment_builds):
+    anonymous, larger = Client(), Client()
+    larger.cookies["tekstgrootte"] = "groot"
+    normal_html = anonymous.get("/nl/").content.decode()
+    larger_html = larger.get("/nl/").content.decode()
+    # The address the form returns to is this request's; a second visitor with the same size
+    # gets the first one's copy.
+    again = Client().get("/nl/?a=1").content.decode()
+
+    pressed = 'class="text-size__button text-size__button--{}" aria-pressed="true"'
+    assert pressed.format("normaal") in header(normal_html)
+    assert pressed.format("groot") in header(larger_html)
+    assert pressed.format("groot") not in header(normal_html)
+    assert 'name="next" value="/nl/?a=1"' in header(again)
+    sizes = [
+        part
+        for parts, _ in fragment_builds
+        if parts[1] == "header"
+        for part in parts
+        if part.startswith("text_size=")
+    ]
+    assert sizes == ["text_size='normaal'", "text_size='groot'"]
+
+
+def test_the_language_links_are_the_pages_own(world, locales, fragment_builds):
+    _dutch, english = locales
+    english_home = world.home.copy_for_translation(english)
+    english_home.save_revision().publish()
+    on_home = header(page_as(None))
+    on_directory = header(page_as(None, world.stadsdorp.url))
+
+    assert 'href="/nl/" aria-current="true" lang="nl"' in on_home
+    assert f'href="{world.stadsdorp.url}" aria-current="true" lang="nl"' in on_directory
+    # No English translation of the stadsdorp: its English link is the English home page.
+    assert 'href="/en/" lang="en" hreflang="en"' in on_directory
+    assert len([parts for parts, _ in fragment_builds if parts[1] == "header"]) == 1
+
+
+def meta_builds(fragment_builds):
+    return [value for parts, value in fragment_builds if parts[1] == "page-meta"]
+
+
+def test_the_head_of_a_page_is_shared_by_its_visitors_until_it_changes(world, fragment_builds):
+    page = world.stadsdorp
+    for _visitor in range(2):
+        assert '<meta property="og:title" content="Stadsdorp Noord">' in page_as(None, page.url)
+    dirk = make_user("dirk@example.org", "Dirk")
+    enrol_member(Member.objects.create(user=dirk, binnenbuurt=world.a))
+    page_as(world.users["member_a"], page.url)
+    page_as(dirk, page.url)
+    # One copy for the anonymous visitors, one for Anna's and Dirk's audience.
+    assert len(meta_builds(fragment_builds)) == 2
+    assert f'<link rel="canonical" href="http://localhost{page.url}">' in "".join(
+        meta_builds(fragment_builds)[0]
+    )
+
+    page.title = "Stadsdorp Noord-Oost"
+    page.save_revision().publish()
+    assert '<meta property="og:title" content="Stadsdorp Noord-Oost">' in page_as(None, page.url)
+
+
+def account_bar(html):
+    start = html.index('<nav class="member-account"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_account_bar_is_shared_but_names_and_tokens_are_each_members(world, fragment_builds):
+    dirk = make_user("dirk@example.org", "Dirk")
+    enrol_member(Member.objects.create(user=dirk, binnenbuurt=world.a))
+    pages = {}
+    for name, user in (("anna", world.users["member_a"]), ("dirk", dirk)):
+        client = Client()
+        client.force_login(user)
+        pages[name] = account_bar(client.get(world.members_area.url).content.decode())
+    carla = Client()
+    carla.force_login(world.users["contact_a"])  # Zonnehof's coordinator
+    pages["carla"] = account_bar(carla.get(world.members_area.url).content.decode())
+
+    assert "Ingelogd als Anna" in pages["anna"] and "Ingelogd als Dirk" in pages["dirk"]
+    assert "Aanmeldingen en leden" in pages["carla"]
+    assert "Aanmeldingen en leden" not in pages["anna"] + pages["dirk"]
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        for html in pages.values()
+    ]
+    stored = [value for parts, value in fragment_builds if parts[1] == "account-bar"]
+    # Dirk got the copy Anna's request built; Carla, a contact person, is another audience.
+    assert len(stored) == 2
+    shared_text = "".join(part for copy in stored for part in copy if isinstance(part, str))
+    for personal in ("Anna", "Dirk", "Carla", dirk.email, "Aanmeldingen en leden", *tokens):
+        assert personal not in shared_text
+    assert "Mijn aanmeldingen" in shared_text
+
+
+def test_an_editors_user_bar_is_rendered_once_per_page_until_content_changes(world, monkeypatch):
+    editor = world.users["admin"]
+    renders = []
+    original = navigation_tags.wagtailuserbar
+
+    def counting(context, *args, **kwargs):
+        renders.append(context["page"].pk)
+        return original(context, *args, **kwargs)
+
+    monkeypatch.setattr(navigation_tags, "wagtailuserbar", counting)
+    client = login_with_second_factor(Client(), editor)
+    for _visit in range(2):
+        assert "wagtail-userbar" in client.get(world.stadsdorp.url).content.decode()
+    assert "wagtail-userbar" in client.get("/nl/").content.decode()
+    assert renders == [world.stadsdorp.pk, world.home.pk]
+
+    world.stadsdorp.save_revision().publish()  # a new content generation
+    client.get(world.stadsdorp.url)
+    assert renders == [world.stadsdorp.pk, world.home.pk, world.stadsdorp.pk]
+    # A member who may not open the admin gets none, from the cache or otherwise.
+    assert "wagtail-userbar" not in page_as(world.users["member_a"], world.stadsdorp.url)
