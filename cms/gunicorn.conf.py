@@ -4,6 +4,7 @@ Every value can be overridden by the environment, so that the same file serves a
 and a larger machine. https://docs.gunicorn.org/en/stable/settings.html
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -32,6 +33,22 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
 # Load the application once in the master, then fork: faster start, shared memory pages.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes"}
+
+
+# Python's full garbage collection walks every object the process holds: with Django, Wagtail
+# and the app loaded that is 340,000 objects and a 250 ms pause, in the middle of a request, every
+# few thousand requests of each worker (the member home's p99 of 200-500 ms under load). What is
+# loaded before the fork lives as long as the worker; frozen, the collector skips it (a full
+# collection then walks some 12,000 objects) and leaves the shared memory pages untouched.
+# https://docs.python.org/3/library/gc.html#gc.freeze
+def pre_fork(server, worker):
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    gc.freeze()  # also what a worker loaded itself (GUNICORN_PRELOAD=false)
+
+
 # The container's /tmp may be a disk; heartbeat files belong in memory.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
