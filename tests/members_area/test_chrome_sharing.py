@@ -1,8 +1,10 @@
 """The site header and footer are shared fragments per audience, with personal holes.
 
 One copy of the header (and of the footer) serves every visitor with the same site, language and
-audience (home/fragments.py); the login button, the language links, the text size, the menu's
-current page and the search words are ``{% personal %}`` holes, rendered for each request. These
+audience and text size (home/fragments.py); the login button, the addresses of the language
+links and of the text-size form's return, the menu's current page and the search words are
+``{% personal %}`` holes, rendered for each request. The head's meta tags are shared per page,
+the member's account bar with holes for the name, links and token. These
 tests run outside a wrapping transaction (``transaction=True``): the fragment cache is bypassed
 inside one, and sharing is what is under test here.
 """
