@@ -98,6 +98,16 @@ def render_personal(nodelist, values, context):
         return nodelist.render(context)
 
 
+def shows_unsaved_content(request):
+    """Whether this request shows a page as it is not saved or not live: the admin's previews and
+    revisions. Wagtail marks their requests ``is_dummy`` (``make_preview_request``); ``is_preview``
+    alone is not enough, since a page's own ``serve()`` sets it back to False."""
+    return any(
+        getattr(request, name, False)
+        for name in ("is_preview", "is_dummy", "revision_id", "in_preview_panel")
+    )
+
+
 def render_shared(name, values, nodelist, context, personal=(), layout="", timeout=TIMEOUT):
     """The shared copy of the block, with its ``personal`` parts (the block's PersonalNodes in
     the order of the template) rendered for this request in ``context``."""
@@ -125,7 +135,7 @@ def render_shared(name, values, nodelist, context, personal=(), layout="", timeo
 
     # A preview (or an old revision) shows a page's unsaved state under its saved id: built for
     # that request alone, never kept where a visitor of the live page could be given it.
-    segments = build() if getattr(request, "is_preview", False) else cached(parts, build, timeout)
+    segments = build() if shows_unsaved_content(request) else cached(parts, build, timeout)
     rendered = [
         part
         if isinstance(part, str)

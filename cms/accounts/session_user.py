@@ -9,8 +9,7 @@ read by ``requires_second_factor``; ``_may_open_admin``, read by the user bar's 
 a user loaded otherwise has neither, and they ask the database as before), and the groups as a
 JSON list in the same row (SQLite's ``json_group_array``, PostgreSQL's ``json_agg``; left as a
 prefetch leaves them, read by ``home.privacy.group_ids`` and the 2FA group rule): one query,
-compiled once per process. On PostgreSQL each query is a round trip of its own; a second one for
-the groups was a tenth of a member's page.
+compiled once per process (on PostgreSQL each query is a round trip of its own).
 
 The answers hold for this request only (a new user object is loaded for every request), so a
 changed group, device or permission counts from the next request on, as before.

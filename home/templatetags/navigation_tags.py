@@ -20,6 +20,7 @@ from wagtail.admin.templatetags.wagtailuserbar import get_page_instance, wagtail
 from wagtail.models import Page, Site
 
 from home.caching import cached
+from home.fragments import shows_unsaved_content
 from home.navigation import current_mark, navigation_links
 
 register = template.Library()
@@ -81,10 +82,7 @@ def site_userbar(context):
     if not may_open_admin(user):
         return ""
     page = get_page_instance(context)
-    showing_draft = any(
-        getattr(request, name, False) for name in ("is_preview", "revision_id", "in_preview_panel")
-    )
-    if showing_draft or page is None or not page.pk:
+    if shows_unsaved_content(request) or page is None or not page.pk:
         return wagtailuserbar(context)
     # Rendering it cost an editor 10-15 ms on every page (their admin language, the page's
     # permissions, a dozen templates), the same each time: kept per editor and page for the
@@ -172,7 +170,8 @@ def page_alternates(context):
 
 @register.simple_tag
 def site_languages():
-    """(code, name) of the site's languages, for the header's language links."""
+    """(code, name) of the site's languages, each named in itself ("Nederlands", "English"):
+    Django's ``get_available_languages`` translates the names into the page's language."""
     return settings.LANGUAGES
 
 

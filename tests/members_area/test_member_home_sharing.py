@@ -295,3 +295,17 @@ def test_a_members_binnenbuurt_and_roles_are_read_once_and_a_new_role_shows_at_o
 
     MembershipSettings.objects.create(stadsdorp=world.stadsdorp).coordinators.add(dirk)
     assert queue in client.get(world.members_area.url).content.decode()
+
+
+def test_a_preview_that_serves_the_page_itself_keeps_nothing_either(world, monkeypatch):
+    """A page type whose preview goes through its own ``serve()`` (which sets ``is_preview``
+    back to False) is still a preview: Wagtail's preview request is marked as a dummy."""
+    page = world.stadsdorp.specific
+    page.title = "Concepttitel die nog niemand mag zien"
+    monkeypatch.setattr(page, "serve_preview", lambda request, mode: page.serve(request))
+    response = page.make_preview_request(RequestFactory().get(page.url))
+    assert "Concepttitel" in response.content.decode()
+
+    # At the address the preview was made for (Wagtail gives it the site's host name).
+    visitor = Client(HTTP_HOST="localhost")
+    assert "Concepttitel" not in visitor.get(world.stadsdorp.url).content.decode()
