@@ -10,7 +10,9 @@ holds only
   forgotten),
 * ``viewer``: the visitor as far as privacy goes (``home.privacy.Viewer``: logged in or not, the
   groups, nothing else), which is part of the key too, with the language and the content
-  generation.
+  generation,
+* ``unsaved``: whether the block shows a page's unsaved state (an admin preview); such a block
+  is built for that request alone, and the caches it reads must not answer for it either.
 
 There is no ``request``, ``user``, ``csrf_token``, ``messages`` or ``perms`` inside, so a
 ``{{ request.user }}`` or a form added to a shared block shows nothing there instead of one
@@ -122,10 +124,18 @@ def render_shared(name, values, nodelist, context, personal=(), layout="", timeo
         layout,
     )
 
+    unsaved = shows_unsaved_content(request)
+
     def build():
         holes = Holes(personal)
         inner = Context(
-            {**values, "viewer": viewer, "LANGUAGE_CODE": get_language(), HOLES: holes},
+            {
+                **values,
+                "viewer": viewer,
+                "unsaved": unsaved,
+                "LANGUAGE_CODE": get_language(),
+                HOLES: holes,
+            },
             autoescape=context.autoescape,
             use_l10n=context.use_l10n,
             use_tz=context.use_tz,
@@ -135,7 +145,7 @@ def render_shared(name, values, nodelist, context, personal=(), layout="", timeo
 
     # A preview (or an old revision) shows a page's unsaved state under its saved id: built for
     # that request alone, never kept where a visitor of the live page could be given it.
-    segments = build() if shows_unsaved_content(request) else cached(parts, build, timeout)
+    segments = build() if unsaved else cached(parts, build, timeout)
     rendered = [
         part
         if isinstance(part, str)

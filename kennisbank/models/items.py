@@ -264,19 +264,11 @@ class KennisbankItemPage(BasePage):
         )
         return list(ranked[:limit])
 
-    def glossary_linker(self, request):
-        """The linker of this page's language (two queries, shared per content generation and
-        audience), or None without a visible glossary. A new linker for every request: it
-        remembers which terms it linked."""
-        return self.glossary_linker_for(
-            request.user,
-            getattr(request, "_wagtail_site", None),
-            preview=getattr(request, "is_preview", False),
-        )
-
     def glossary_linker_for(self, user, site, preview=False):
-        """``glossary_linker`` for a user or a ``home.privacy.Viewer`` on a site: also what the
-        item's shared body ({% shared %}, which has no request) links its terms with."""
+        """The linker of this page's language (two queries, shared per content generation and
+        audience) for a user or a ``home.privacy.Viewer`` on a site, or None without a visible
+        glossary: what the item's shared body ({% shared %}, which has no request) links its
+        terms with. A new linker each time: it remembers which terms it linked."""
 
         def glossary():
             found = visible_pages(
@@ -290,40 +282,33 @@ class KennisbankItemPage(BasePage):
         shared = self.shared_for(user, site, "glossary", glossary, preview=preview)
         return GlossaryLinker(*shared) if shared is not None else None
 
-    def shared_for_page(self, request, name, build):
-        """``build()`` once per content generation and audience for this page
-        (``home.caching.cached``): its themes, tags, related items and glossary terms are the same
-        for every visitor who may see the same pages, and cost seven queries (about a third of
-        an uncached page). A preview shows the page's unsaved state: built for it alone."""
-        return self.shared_for(
-            getattr(request, "user", None),
-            getattr(request, "_wagtail_site", None),
-            name,
-            build,
-            preview=getattr(request, "is_preview", False),
-        )
-
     def shared_for(self, user, site, name, build, preview=False):
-        """``shared_for_page`` for a user or a ``home.privacy.Viewer`` on a site, without a
-        request (the item's shared body has none)."""
+        """``build()`` once per content generation and audience for this page on this site
+        (``home.caching.cached``), for a user or a ``home.privacy.Viewer``: its themes, tags,
+        related items and glossary terms are the same for every visitor who may see the same
+        pages, and cost seven queries (about a third of an uncached page). A preview shows the
+        page's unsaved state: built for it alone."""
         if preview or self.pk is None:
             return build()
         parts = ("kennisbank-item", name, self.pk, getattr(site, "pk", None))
         return cached((*parts, audience(user)), build)
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def taxonomy_for(self, user, site, preview=False):
+        """The item's themes, tags and related items for a user or a ``home.privacy.Viewer``:
+        what its shared top and related list ({% shared %}, which has no request) show."""
 
         def taxonomy():
             themes, tags = list(self.themes.all()), list(self.tags.all())
-            related = self.related_items(request.user, themes=themes, tags=tags)
+            related = self.related_items(user, themes=themes, tags=tags)
             return themes, tags, related
 
-        themes, tags, related = self.shared_for_page(request, "taxonomy", taxonomy)
-        context["item_themes"], context["item_tags"] = list(themes), list(tags)
-        context["related_items"] = list(related)
-        context["index_page"] = self.get_parent()
-        context["glossary_linker"] = self.glossary_linker(request)
+        themes, tags, related = self.shared_for(user, site, "taxonomy", taxonomy, preview=preview)
+        return {"themes": themes, "tags": tags, "related": related}
+
+    def get_context(self, request, *args, **kwargs):
+        # The themes, tags, related items and glossary are read inside the template's shared
+        # blocks: a visitor who gets those blocks from the cache costs no lookup for them.
+        context = super().get_context(request, *args, **kwargs)
         if self.accepts_votes:
             context["has_voted"] = has_voted(request, self)
         return context

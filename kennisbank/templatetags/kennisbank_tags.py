@@ -34,6 +34,13 @@ def item_glossary_linker(context, page):
 
 
 @register.simple_tag(takes_context=True)
+def item_taxonomy(context, page):
+    """The item's ``themes``, ``tags`` and ``related`` items for the ``viewer`` of the surrounding
+    {% shared %} block; in a preview, the page's unsaved ones."""
+    return page.taxonomy_for(context["viewer"], context.get("site"), preview=context["unsaved"])
+
+
+@register.simple_tag(takes_context=True)
 def kennisbank_browse_lists(context, index_page):
     """The index page's lists for the ``viewer`` of the surrounding {% shared %} block."""
     return index_page.browse_lists(context["viewer"])

@@ -369,7 +369,7 @@ def test_shared_related_items_and_glossary_never_reach_another_audience(
     wagtail_roots, client, items, restrict_to_login, django_user_model
 ):
     """The item page's themes, tags, related items and glossary terms are built once per content
-    generation and audience (``KennisbankItemPage.shared_for_page``): outside a transaction they
+    generation and audience (``KennisbankItemPage.shared_for``): outside a transaction they
     are kept, fewer queries follow, and what a member may see is not shown to a visitor."""
     restrict_to_login(items["report"])
     guide = items["guide"]
@@ -389,6 +389,41 @@ def test_shared_related_items_and_glossary_never_reach_another_audience(
     assert items["report"].title in related_section(as_member)
     client.logout()
     assert items["report"].title not in related_section(client.get(guide.url).content.decode())
+
+
+def item_meta(html):
+    match = re.search(r'<dl class="kb-meta">.*?</dl>', html, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_shows_its_unsaved_themes_and_the_live_page_keeps_its_own(
+    wagtail_roots, client, items, themes, rf
+):
+    """The item's top and related list are shared blocks read from the cache; an admin preview
+    of unsaved changes (Wagtail's ``serve_preview``) is built from the draft, and leaves the live
+    page's copies alone."""
+    guide, article = items["guide"], items["article"]
+    client.get(article.url)  # the site settings' row is made on a first request
+    live = client.get(guide.url).content.decode()
+    assert client.get(guide.url).content.decode() == live  # now from the shared copies
+    assert "Cultuur" not in item_meta(live) and article.title not in related_section(live)
+
+    draft = type(guide).objects.get(pk=guide.pk)
+    draft.title = "Concepttitel die nog niemand mag zien"
+    draft.themes.set([themes["cultuur"]])  # in memory, as the admin's preview form leaves it
+    request = rf.get(guide.url)
+    request.user = AnonymousUser()
+    request.session = client.session
+    request.is_preview = True
+    response = draft.serve_preview(request, draft.default_preview_mode)
+    response.render()
+    preview = response.content.decode()
+    assert "Concepttitel" in preview
+    assert "Cultuur" in item_meta(preview) and "Ontmoeting" not in item_meta(preview)
+    assert article.title in related_section(preview)
+
+    assert client.get(guide.url).content.decode() == live
 
 
 def test_a_document_links_print_address_without_asking_for_the_site(
