@@ -18,7 +18,8 @@ the rate only says how much CPU the server was given.
 
 Pages: home, content page, kennisbank index, article, stappenplan, agenda, event page (a public
 one without sign-up: pages with a sign-up form are never cached), each with the anonymous page
-cache on and off; "Mijn stadsdorp" with each request as the next of 65 logged-in members. The
+cache on and off; "Mijn stadsdorp" with each request as the next of 65 logged-in members (their
+session and CSRF cookies, as a browser holds them after logging in). The
 gunicorn log's "Booting worker" lines give the worker restarts during the run.
 """
 
@@ -387,10 +388,13 @@ def bench_members():
 
 
 def member_sessions(users=None):
-    """One session cookie per member (made with Django's SessionStore, as a login would)."""
+    """The cookies of each member's browser: the session (made with Django's SessionStore, as a
+    login would) and the CSRF cookie that the login form set."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import override_settings
+    from django.utils.crypto import get_random_string
 
     cookies = []
     # Signed and hashed with the key gunicorn runs with, or the server would reject the session.
@@ -401,7 +405,11 @@ def member_sessions(users=None):
             session[BACKEND_SESSION_KEY] = "members_area.backends.EmailBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
-            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+            csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            cookies.append(
+                f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+            )
     return cookies
 
 
