@@ -359,9 +359,17 @@ def test_an_untranslated_item_in_the_english_list_is_marked_dutch(
     assert 'lang="nl"' not in translated[1] and "(in Dutch)" not in translated[2]
 
 
-def related_section(html):
-    match = re.search(r'<section class="kb-related.*?</section>', html, re.S)
+def first_match(pattern, html):
+    match = re.search(pattern, html, re.S)
     return match.group(0) if match else ""
+
+
+def related_section(html):
+    return first_match(r'<section class="kb-related.*?</section>', html)
+
+
+def item_meta(html):
+    return first_match(r'<dl class="kb-meta">.*?</dl>', html)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -389,11 +397,6 @@ def test_shared_related_items_and_glossary_never_reach_another_audience(
     assert items["report"].title in related_section(as_member)
     client.logout()
     assert items["report"].title not in related_section(client.get(guide.url).content.decode())
-
-
-def item_meta(html):
-    match = re.search(r'<dl class="kb-meta">.*?</dl>', html, re.S)
-    return match.group(0) if match else ""
 
 
 @pytest.mark.django_db(transaction=True)
