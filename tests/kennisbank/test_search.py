@@ -651,7 +651,10 @@ def test_pagination_links_have_aria_current(client, index):
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_results_shown(client, index):
+def test_query_count_does_not_grow_with_results_shown(client, index, monkeypatch):
+    # The search counts' batch is written every LOG_BATCH_SECONDS: on a slow machine that write
+    # fell in one of the two measured requests (26 queries against 20); it is not per result.
+    monkeypatch.setattr(service, "LOG_BATCH_SECONDS", 3600)
     theme = make_theme("Groen", "groen")
     for number in range(25):
         make_item(index, f"Flyer {number}", "flyer", themes=[theme], tags=[f"tag{number % 4}"])
